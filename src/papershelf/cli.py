@@ -1,0 +1,226 @@
+"""Command line: opens the app, or runs a non-interactive command for pipes.
+
+Every user error surfaces as one `papershelf: error: ...` line on stderr and exit status 2;
+only bugs keep their traceback. Textual is imported only when the app is launched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from papershelf import __version__
+from papershelf.errors import UserError
+from papershelf.locations import sample_digest
+from papershelf.model import Paper
+
+EXIT_USER_ERROR = 2
+COMMANDS = ("list", "bookmarks")
+LIST_FORMATS = ("text", "json", "tsv")
+BOOKMARK_FORMATS = ("text", "json", "markdown", "bibtex", "csv")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as our one-line error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UserError(f"{message} (see '{self.prog} --help')")
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 1900 <= int(text) <= 9999:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+    return int(text)
+
+
+def _add_sources(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", help=help_text)
+    parser.add_argument(
+        "--year", type=_year, help="year for date lines that have none (default: the latest past one)"
+    )
+
+
+def build_parser() -> tuple[_Parser, _Parser]:
+    """The app's parser (`papershelf [SOURCE ...]`) and the commands' parser."""
+    epilog = "commands: " + ", ".join(COMMANDS) + " (papershelf COMMAND --help)"
+    app = _Parser(
+        prog="papershelf",
+        description="Browse the trending-papers digest, filter as you type, keep a reading list.",
+        epilog=epilog,
+    )
+    app.add_argument("--version", action="version", version=f"papershelf {__version__}")
+    _add_sources(app, "digest file, directory of digests, or - for stdin (default: the bundled sample)")
+
+    commands = _Parser(prog="papershelf")
+    sub = commands.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    lst = sub.add_parser("list", help="print papers without starting the UI")
+    _add_sources(lst, "digest file, directory, or - (default: the bundled sample)")
+    lst.add_argument("-q", "--query", help="rank with the app's search")
+    lst.add_argument("-f", "--format", choices=LIST_FORMATS, default="text")
+
+    bm = sub.add_parser("bookmarks", help="the reading list: print, add, remove, import")
+    bm_sub = bm.add_subparsers(dest="action", parser_class=_Parser)
+    bm.add_argument("--state", help="only bookmarks in this state (to-read, reading, done)")
+    bm.add_argument("--tag", help="only bookmarks with this tag")
+    bm.add_argument("-f", "--format", choices=BOOKMARK_FORMATS, default="text")
+    add = bm_sub.add_parser("add", help="bookmark papers by id (ids from 'papershelf list -f json')")
+    add.add_argument("ids", nargs="+", metavar="ID")
+    add.add_argument("--from", dest="sources", nargs="+", default=[], metavar="SOURCE")
+    add.add_argument("--year", type=_year)
+    rm = bm_sub.add_parser("remove", help="remove bookmarks by id")
+    rm.add_argument("ids", nargs="+", metavar="ID")
+    imp = bm_sub.add_parser("import", help="merge a JSON export back in")
+    imp.add_argument("file", type=Path, metavar="FILE.json")
+    return app, commands
+
+
+def _load(sources: Sequence[str], year: int | None, err: TextIO) -> list[Paper]:
+    from papershelf.parser import parse_sources
+
+    result = parse_sources(list(sources) or [sample_digest()], year=year)
+    for warning in result.warnings:
+        print(f"papershelf: warning: {warning}", file=err)
+    return result.papers
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from papershelf.search import SearchIndex
+
+    papers = _load(args.sources, args.year, err)
+    if args.query and args.query.strip():
+        papers = [papers[i] for i in SearchIndex.build(papers).search(args.query)]
+    if args.format == "json":
+        json.dump([p.to_dict() for p in papers], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif args.format == "tsv":
+        out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
+        for p in papers:
+            fields = [p.id, _date(p), str(p.rank), p.title, p.code_url or "", p.arxiv_id or ""]
+            fields.append(" ".join(p.urls))
+            out.write("\t".join(_one_line(f) for f in fields) + "\n")
+    else:
+        for p in papers:
+            code = f"  <{p.code_url}>" if p.code_url else ""
+            out.write(f"{_date(p):<10}  {p.rank:>3}  {_one_line(p.title)}{code}\n")
+    return 0
+
+
+def _date(paper: Paper) -> str:
+    return paper.date.isoformat() if paper.date else "-"
+
+
+def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from papershelf import export
+    from papershelf.store import Bookmark, Store
+
+    with Store() as store:
+        if args.action == "add":
+            by_id = {p.id: p for p in _load(args.sources, args.year, err)}
+            missing = [i for i in args.ids if i not in by_id]
+            if missing:
+                where = " ".join(args.sources) or "the bundled sample"
+                raise UserError(f"no paper with id {', '.join(missing)} in {where}")
+            for paper_id in args.ids:
+                store.add(by_id[paper_id])
+                out.write(f"bookmarked {paper_id}  {_one_line(by_id[paper_id].title)}\n")
+        elif args.action == "remove":
+            missing = [i for i in args.ids if store.get(i) is None]
+            if missing:
+                raise UserError(f"not bookmarked: {', '.join(missing)}")
+            for paper_id in args.ids:
+                removed = store.remove(paper_id)
+                title = _one_line(removed.paper.title) if removed else ""
+                out.write(f"removed {paper_id}  {title}\n")
+        elif args.action == "import":
+            records = [Bookmark.from_dict(r) for r in _read_json_list(args.file)]
+            added, updated = store.import_bookmarks(records)
+            out.write(f"imported {args.file}: {added} added, {updated} updated\n")
+        else:
+            items = store.bookmarks(state=args.state, tag=args.tag)
+            writers: dict[str, Callable[[Sequence[Bookmark]], str]] = {
+                "json": export.to_json,
+                "markdown": export.to_markdown,
+                "bibtex": export.to_bibtex,
+                "csv": export.to_csv,
+            }
+            if args.format in writers:
+                out.write(writers[args.format](items))
+            else:
+                for b in items:
+                    tags = " ".join(f"#{t}" for t in b.tags)
+                    line = f"{b.state:<8} {_date(b.paper):<10}  {_one_line(b.paper.title)}  {tags}"
+                    out.write(line.rstrip() + "\n")
+    return 0
+
+
+def _read_json_list(path: Path) -> list[dict[str, object]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(f"{path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"{path}: not a JSON export ({exc})") from None
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise UserError(f"{path}: expected a JSON array of bookmark objects")
+    return data
+
+
+def run_app(args: argparse.Namespace, err: TextIO) -> int:
+    """Open the app; a digest piped on stdin is read first, then the terminal takes stdin over."""
+    sources = list(args.sources) or [str(sample_digest())]
+    for source in sources:
+        if source != "-" and not Path(source).exists():
+            raise UserError(f"{source}: no such file or directory")
+    stdin_text = None
+    if "-" in sources:
+        stdin_text = sys.stdin.read()
+        _reattach_terminal()
+    from papershelf.ui.app import PapershelfApp
+
+    PapershelfApp(sources=sources, year=args.year, stdin_text=stdin_text).run()
+    return 0
+
+
+def _reattach_terminal() -> None:
+    """After reading a piped digest, give the UI the controlling terminal as its input."""
+    try:
+        tty = os.open("/dev/tty", os.O_RDONLY)
+    except OSError:
+        raise UserError("stdin was a digest and there is no terminal to run the app in") from None
+    os.dup2(tty, 0)
+    os.close(tty)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - lives as long as the process
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Entry point of the `papershelf` script; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    err = sys.stderr
+    app_parser, command_parser = build_parser()
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = command_parser.parse_args(argv)
+            handler = cmd_list if args.command == "list" else cmd_bookmarks
+            return handler(args, out, err)
+        return run_app(app_parser.parse_args(argv), err)
+    except UserError as exc:
+        print(f"papershelf: error: {_one_line(str(exc))}", file=err)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # `papershelf list | head`: the reader left; that is not an error worth a traceback.
+        # Point stdout at devnull so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,45 @@
+"""Small text helpers shared by the parser, the search and the store.
+
+Digest text is untrusted: `strip_controls` removes anything that could drive a terminal
+(C0/C1 controls, bidi overrides) so that later layers can show text literally.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 and C1 controls except tab and newline, DEL, and the Unicode bidi embeddings, overrides
+# and isolates (U+202A-U+202E, U+2066-U+2069) plus the implicit marks that can reorder text.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and control characters, keeping newline and tab."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub("", _ANSI.sub("", text))
+
+
+def fold(text: str) -> str:
+    """Casefold and drop accents, so "Schrödinger" and "schrodinger" compare equal."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalize_title(title: str) -> str:
+    """The form of a title that identifies a paper across digests, wrappings and line ends.
+
+    NFKC, accents folded, casefolded, punctuation and whitespace collapsed to single spaces.
+    """
+    text = fold(unicodedata.normalize("NFKC", title))
+    return _NON_WORD.sub(" ", text).strip()
