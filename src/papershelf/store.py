@@ -1,0 +1,575 @@
+"""The reading list: bookmarks kept in one SQLite file, with their state, note and tags.
+
+Each bookmark stores the whole `Paper` as it was seen, so the reading list outlives the digest
+that held it. Every user action is one transaction committed before the method returns; WAL
+mode and a busy timeout let two papershelf processes write at once without losing anything.
+
+The schema is versioned with `PRAGMA user_version`. `MIGRATIONS[n]` upgrades version `n` to
+`n + 1` in its own transaction, so a future version adds a step at the end and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NoReturn
+
+from papershelf import locations
+from papershelf.errors import UserError
+from papershelf.model import Paper
+from papershelf.text import strip_controls
+
+STATES = ("to-read", "reading", "done")
+"""Reading states in the order a paper goes through them; a new bookmark is `to-read`."""
+
+MAX_TAG_LENGTH = 40
+APPLICATION_ID = 0x50534846  # "PSHF": marks the file as papershelf's, see `PRAGMA application_id`.
+BUSY_TIMEOUT_S = 10.0
+"""How long a writer waits for another process's transaction before giving up."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_TAG_SPACE = re.compile(r"[\s,]+")
+
+
+# --- the record -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """A bookmarked paper and what the user has recorded about it."""
+
+    paper: Paper
+    """The paper as it was when bookmarked (or last imported)."""
+    state: str
+    """One of `STATES`."""
+    note: str
+    """Free text; may span lines."""
+    tags: tuple[str, ...]
+    """Normalised (see `normalize_tags`): lowercase, no spaces or commas, sorted, unique."""
+    added_at: dt.datetime
+    """When it was bookmarked (UTC)."""
+    updated_at: dt.datetime
+    """When the state, note or tags last changed (UTC); decides which copy wins an import."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The paper's fields flattened, plus the bookmark's; `from_dict` reads it back."""
+        return {
+            **self.paper.to_dict(),
+            "state": self.state,
+            "note": self.note,
+            "tags": list(self.tags),
+            "added_at": _format_time(self.added_at),
+            "updated_at": _format_time(self.updated_at),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Bookmark:
+        """Read a `to_dict` mapping (e.g. from an export file); `UserError` if malformed.
+
+        Imported files are untrusted, so text is cleaned of control characters as the parser
+        cleans digest text. `note` and `tags` may be missing (empty); the rest is required.
+        """
+        if not isinstance(data, Mapping):
+            raise UserError(f"a bookmark must be a JSON object, not {type(data).__name__}")
+        missing = [
+            key for key in ("id", "title", "state", "added_at", "updated_at") if key not in data
+        ]
+        if missing:
+            raise UserError(f"bookmark is missing {', '.join(repr(k) for k in missing)}")
+        try:
+            paper = _clean_paper(Paper.from_dict(dict(data)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UserError(
+                f"bookmark {data.get('id')!r} has a malformed paper field: {exc}"
+            ) from exc
+        note = data.get("note") or ""
+        tags = data.get("tags") or []
+        if not isinstance(note, str):
+            raise UserError(f"bookmark {paper.id!r}: note must be a string")
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise UserError(f"bookmark {paper.id!r}: tags must be a list of strings")
+        return cls(
+            paper=paper,
+            state=_check_state(data["state"]),
+            note=clean_note(note),
+            tags=normalize_tags(tags),
+            added_at=_parse_time(data["added_at"], "added_at"),
+            updated_at=_parse_time(data["updated_at"], "updated_at"),
+        )
+
+
+def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags as stored: split on commas, stripped, lowercased, inner spaces as `-`, sorted, unique.
+
+    `["Deep Learning", "ml, NLP"]` becomes `("deep-learning", "ml", "nlp")`, so a tag typed in
+    a single text field and a tag passed as a list agree.
+    """
+    if isinstance(tags, str):
+        tags = [tags]
+    found: set[str] = set()
+    for raw in tags:
+        for piece in strip_controls(raw).split(","):
+            tag = _TAG_SPACE.sub("-", piece.strip().lower()).strip("-")
+            if not tag:
+                continue
+            if len(tag) > MAX_TAG_LENGTH:
+                raise UserError(f"tag {tag[:20]!r}... is longer than {MAX_TAG_LENGTH} characters")
+            found.add(tag)
+    return tuple(sorted(found))
+
+
+def clean_note(note: str) -> str:
+    """A note as stored: control characters removed (newlines and tabs kept), ends trimmed."""
+    return strip_controls(note).strip()
+
+
+def _check_state(state: object) -> str:
+    if state not in STATES:
+        raise UserError(f"unknown state {state!r}: use one of {', '.join(STATES)}")
+    return str(state)
+
+
+def _clean_paper(paper: Paper) -> Paper:
+    return replace(
+        paper,
+        title=strip_controls(paper.title),
+        abstract=strip_controls(paper.abstract),
+        authors=tuple(strip_controls(a) for a in paper.authors),
+        source=strip_controls(paper.source),
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _format_time(moment: dt.datetime) -> str:
+    """One fixed ISO 8601 form in UTC, so stored strings sort in time order."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _parse_time(value: object, field: str) -> dt.datetime:
+    """ISO 8601 to an aware UTC datetime; a time without an offset is taken as UTC."""
+    if not isinstance(value, str):
+        raise UserError(f"{field} must be an ISO 8601 string, not {value!r}")
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UserError(f"{field} {value!r} is not an ISO 8601 time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc)
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _migrate_to_v1(db: sqlite3.Connection) -> None:
+    """The first release: one row per bookmark holding the paper as JSON."""
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(
+        """
+        CREATE TABLE bookmark (
+            paper_id   TEXT PRIMARY KEY,
+            paper      TEXT NOT NULL,            -- Paper.to_dict() as JSON
+            state      TEXT NOT NULL CHECK (state IN ('to-read', 'reading', 'done')),
+            note       TEXT NOT NULL DEFAULT '',
+            tags       TEXT NOT NULL DEFAULT '', -- ' a b ' (normalised tags hold no spaces)
+            added_at   TEXT NOT NULL,            -- ISO 8601 UTC, one fixed form: sorts by time
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX bookmark_added_at ON bookmark (added_at)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1,)
+"""`MIGRATIONS[n]` takes the schema from version n to n + 1; append new steps, never edit old."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _tags_column(tags: tuple[str, ...]) -> str:
+    return f" {' '.join(tags)} " if tags else ""
+
+
+def _row_to_bookmark(row: sqlite3.Row) -> Bookmark:
+    paper = Paper.from_dict(json.loads(row["paper"]))
+    return Bookmark(
+        paper=paper,
+        state=row["state"],
+        note=row["note"],
+        tags=tuple(row["tags"].split()),
+        added_at=_parse_time(row["added_at"], "added_at"),
+        updated_at=_parse_time(row["updated_at"], "updated_at"),
+    )
+
+
+def _bookmark_params(bookmark: Bookmark) -> tuple[str, str, str, str, str, str, str]:
+    paper = bookmark.paper.to_dict()
+    paper.pop("link", None)  # derived from the other fields; storing it could only go stale
+    return (
+        bookmark.paper.id,
+        json.dumps(paper, ensure_ascii=False),
+        bookmark.state,
+        bookmark.note,
+        _tags_column(bookmark.tags),
+        _format_time(bookmark.added_at),
+        _format_time(bookmark.updated_at),
+    )
+
+
+_UPSERT = """
+    INSERT OR REPLACE INTO bookmark (paper_id, paper, state, note, tags, added_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+# --- the store --------------------------------------------------------------------------------
+
+
+class Store:
+    """The bookmark database. Open one per process; methods are safe to call from any thread.
+
+    When the file or its directory is not writable the store opens read-only: reading works,
+    and every change raises `UserError` with `read_only_reason`.
+    """
+
+    path: Path
+    read_only_reason: str | None
+    """Why changes are refused, or None when the store is writable."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path).expanduser() if path is not None else locations.database_path()
+        self.read_only_reason = None
+        self._lock = threading.RLock()
+        self._db = self._open()
+
+    @classmethod
+    def open_or_error(cls, path: Path | None = None) -> tuple[Store | None, str | None]:
+        """For the app, which must keep browsing whatever happens here; never raises UserError.
+
+        Returns `(store, None)` when all is well, `(store, reason)` when the store opened
+        read-only (the reading list shows, bookmarking is refused with `reason`), and
+        `(None, message)` when it cannot be opened at all (corrupt, newer version, ...).
+        """
+        try:
+            store = cls(path)
+        except UserError as exc:
+            return None, str(exc)
+        return store, store.read_only_reason
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect, check the file is ours and not from a newer version, then migrate.
+
+        Nothing is written until the checks pass, so a file we refuse stays byte-for-byte as
+        it was.
+        """
+        try:
+            writable = self._prepare_location()
+        except OSError as exc:
+            raise UserError(f"{self.path}: cannot use the bookmark database: {exc}") from exc
+        try:
+            return self._open_as(writable)
+        except sqlite3.Error as exc:
+            refused = isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc)
+            if not (writable and refused):
+                self._fail(exc, "cannot open")
+        # Writable by its permissions but refused anyway (a read-only mount, say): read it.
+        self.read_only_reason = f"{self.path}: the bookmark database is read-only"
+        try:
+            return self._open_as(False)
+        except sqlite3.Error as exc:
+            self._fail(exc, "cannot open")
+
+    def _open_as(self, writable: bool) -> sqlite3.Connection:
+        db = self._connect(writable)
+        try:
+            version = self._check_schema(db)
+            if writable:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = FULL")  # a commit survives power loss, too
+                self._migrate(db)
+            elif version != SCHEMA_VERSION:
+                raise UserError(
+                    f"{self.path}: this database needs an upgrade but is read-only"
+                    f" ({self.read_only_reason})"
+                )
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _prepare_location(self) -> bool:
+        """Check the file looks like SQLite and create its directory; True if writable."""
+        path, folder = self.path, self.path.parent
+        if path.exists():
+            if not path.is_file():
+                raise UserError(f"{path}: is not a file; papershelf keeps its bookmarks there")
+            try:
+                with path.open("rb") as handle:
+                    header = handle.read(len(_SQLITE_MAGIC))
+            except OSError as exc:
+                raise UserError(
+                    f"{path}: cannot read the bookmark database: {exc.strerror}"
+                ) from exc
+            if header and header != _SQLITE_MAGIC:
+                raise UserError(f"{path}: is not a papershelf database (not SQLite); move it aside")
+            if not os.access(path, os.W_OK):
+                self.read_only_reason = f"{path}: the bookmark database is read-only"
+            elif not os.access(folder, os.W_OK):
+                self.read_only_reason = f"{path}: read-only, its data directory is not writable"
+            return self.read_only_reason is None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"{folder}: cannot create the data directory: {exc.strerror}") from exc
+        if not os.access(folder, os.W_OK):
+            raise UserError(f"{path}: cannot create the bookmark database: directory is read-only")
+        return True
+
+    def _connect(self, writable: bool) -> sqlite3.Connection:
+        uri = self.path.resolve().as_uri()
+        if writable:
+            return self._connect_uri(f"{uri}?mode=rwc")
+        try:
+            return self._connect_uri(f"{uri}?mode=ro", probe=True)
+        except sqlite3.OperationalError:
+            # A WAL database in a read-only directory cannot get its -shm file. With no -wal
+            # file there is nothing unmerged, so reading the main file as immutable shows
+            # every committed bookmark; nobody can write without that directory.
+            if Path(f"{self.path}-wal").exists():
+                raise
+            return self._connect_uri(f"{uri}?mode=ro&immutable=1")
+
+    @staticmethod
+    def _connect_uri(uri: str, *, probe: bool = False) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,  # we issue BEGIN/COMMIT ourselves: one per user action
+            check_same_thread=False,  # guarded by Store._lock
+        )
+        db.row_factory = sqlite3.Row
+        if probe:
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except BaseException:
+                db.close()
+                raise
+        return db
+
+    def _check_schema(self, db: sqlite3.Connection) -> int:
+        """The file's schema version, after refusing files that are not ours or too new."""
+        db.execute("BEGIN")  # one snapshot: another process may be migrating right now
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            app_id = int(db.execute("PRAGMA application_id").fetchone()[0])
+            objects = int(db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+        finally:
+            if db.in_transaction:
+                db.execute("COMMIT")
+        if app_id not in (0, APPLICATION_ID) or (version == 0 and objects > 0):
+            raise UserError(
+                f"{self.path}: is an SQLite database but not papershelf's; move it aside"
+            )
+        if version > SCHEMA_VERSION:
+            raise UserError(
+                f"{self.path}: was written by a newer papershelf (schema v{version}, this one"
+                f" knows up to v{SCHEMA_VERSION}); upgrade papershelf to use it"
+            )
+        return version
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Apply the missing steps, each in its own transaction, re-reading the version under
+        the write lock so two processes opening a new file at once do not both migrate."""
+        while True:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                if version >= SCHEMA_VERSION:
+                    db.execute("COMMIT")
+                    return
+                MIGRATIONS[version](db)
+                db.execute(f"PRAGMA user_version = {version + 1}")
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def _fail(self, exc: sqlite3.Error, doing: str) -> NoReturn:
+        """Raise a user-facing error for what the environment did wrong; bugs keep their type."""
+        if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+            raise exc
+        message = str(exc)
+        if "not a database" in message or "malformed" in message:
+            reason = f"the bookmark database is damaged ({message})"
+        elif "locked" in message or "busy" in message:
+            reason = "another papershelf is busy writing; try again"
+        elif "readonly" in message or "read-only" in message:
+            reason = "the bookmark database is read-only"
+        else:
+            reason = f"{doing} the bookmark database: {message}"
+        raise UserError(f"{self.path}: {reason}") from exc
+
+    # -- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        """One user action: a write takes the lock up front (`BEGIN IMMEDIATE`), so the busy
+        timeout applies instead of failing on upgrade; a read sees one consistent snapshot."""
+        if write and self.read_only_reason:
+            raise UserError(self.read_only_reason)
+        with self._lock:
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.Error as exc:
+                self._fail(exc, "cannot use")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    self._fail(exc, "cannot update" if write else "cannot read")
+                raise
+
+    def _fetch(self, db: sqlite3.Connection, paper_id: str) -> Bookmark | None:
+        row = db.execute("SELECT * FROM bookmark WHERE paper_id = ?", (paper_id,)).fetchone()
+        return None if row is None else self._decode(row)
+
+    def _decode(self, row: sqlite3.Row) -> Bookmark:
+        try:
+            return _row_to_bookmark(row)
+        except (KeyError, TypeError, ValueError, UserError) as exc:
+            raise UserError(
+                f"{self.path}: bookmark {row['paper_id']!r} is damaged ({exc})"
+            ) from exc
+
+    def _change(self, paper_id: str, **changes: Any) -> Bookmark:
+        """Apply field changes to one bookmark, touching `updated_at` only if something changed."""
+        with self._transaction(write=True) as db:
+            current = self._fetch(db, paper_id)
+            if current is None:
+                raise UserError(f"{paper_id} is not bookmarked")
+            changed = replace(current, **changes)
+            if changed == current:
+                return current
+            changed = replace(changed, updated_at=max(_now(), current.updated_at))
+            db.execute(_UPSERT, _bookmark_params(changed))
+            return changed
+
+    # -- public API ------------------------------------------------------------------------
+
+    def add(self, paper: Paper) -> Bookmark:
+        """Bookmark `paper` as `to-read`; if it already is, return the existing one unchanged."""
+        with self._transaction(write=True) as db:
+            existing = self._fetch(db, paper.id)
+            if existing is not None:
+                return existing
+            now = _now()
+            bookmark = Bookmark(paper, "to-read", "", (), now, now)
+            db.execute(_UPSERT, _bookmark_params(bookmark))
+            return bookmark
+
+    def remove(self, paper_id: str) -> Bookmark | None:
+        """Delete a bookmark and return it (for undo), or None if it was not bookmarked."""
+        with self._transaction(write=True) as db:
+            existing = self._fetch(db, paper_id)
+            if existing is not None:
+                db.execute("DELETE FROM bookmark WHERE paper_id = ?", (paper_id,))
+            return existing
+
+    def restore(self, bookmark: Bookmark) -> None:
+        """Undo a removal: put `bookmark` back exactly, replacing any bookmark of that paper."""
+        with self._transaction(write=True) as db:
+            db.execute(_UPSERT, _bookmark_params(bookmark))
+
+    def get(self, paper_id: str) -> Bookmark | None:
+        with self._transaction(write=False) as db:
+            return self._fetch(db, paper_id)
+
+    def set_state(self, paper_id: str, state: str) -> Bookmark:
+        return self._change(paper_id, state=_check_state(state))
+
+    def set_note(self, paper_id: str, note: str) -> Bookmark:
+        return self._change(paper_id, note=clean_note(note))
+
+    def set_tags(self, paper_id: str, tags: Iterable[str]) -> Bookmark:
+        """Replace the tags; `tags` may be a list or one comma-separated string."""
+        return self._change(paper_id, tags=normalize_tags(tags))
+
+    def bookmarks(self, *, state: str | None = None, tag: str | None = None) -> list[Bookmark]:
+        """The reading list, newest bookmark first, optionally only one state or tag."""
+        sql, params = "SELECT * FROM bookmark WHERE 1", []
+        if state is not None:
+            sql += " AND state = ?"
+            params.append(_check_state(state))
+        if tag is not None:
+            wanted = normalize_tags([tag])
+            if len(wanted) != 1:
+                return []
+            sql += " AND instr(tags, ?) > 0"
+            params.append(f" {wanted[0]} ")
+        sql += " ORDER BY added_at DESC, rowid DESC"
+        with self._transaction(write=False) as db:
+            return [self._decode(row) for row in db.execute(sql, params)]
+
+    def bookmarked_ids(self) -> set[str]:
+        with self._transaction(write=False) as db:
+            return {row[0] for row in db.execute("SELECT paper_id FROM bookmark")}
+
+    def import_bookmarks(self, records: Iterable[Bookmark]) -> tuple[int, int]:
+        """Merge `records` in one transaction; returns (added, updated).
+
+        An unknown paper is added as it is; a known one is replaced only by a record changed
+        later (`updated_at`), so importing the same file twice changes nothing.
+        """
+        added = updated = 0
+        with self._transaction(write=True) as db:
+            for record in records:
+                existing = self._fetch(db, record.paper.id)
+                if existing is not None and record.updated_at <= existing.updated_at:
+                    continue
+                db.execute(_UPSERT, _bookmark_params(record))
+                if existing is None:
+                    added += 1
+                else:
+                    updated += 1
+        return added, updated
