@@ -11,9 +11,7 @@ import unicodedata
 
 # C0 and C1 controls except tab and newline, DEL, and the Unicode bidi embeddings, overrides
 # and isolates (U+202A-U+202E, U+2066-U+2069) plus the implicit marks that can reorder text.
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
 
