@@ -12,15 +12,19 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from papershelf import __version__
 from papershelf.errors import UserError
 from papershelf.locations import sample_digest
 from papershelf.model import Paper
 
+if TYPE_CHECKING:
+    from papershelf.search import SearchIndex
+    from papershelf.store import Store
+
 EXIT_USER_ERROR = 2
-COMMANDS = ("list", "bookmarks")
+COMMANDS = ("list", "bookmarks", "fetch", "import")
 LIST_FORMATS = ("text", "json", "tsv")
 BOOKMARK_FORMATS = ("text", "json", "markdown", "bibtex", "csv")
 
@@ -41,7 +45,9 @@ def _year(text: str) -> int:
 def _add_sources(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help=help_text)
     parser.add_argument(
-        "--year", type=_year, help="year for date lines that have none (default: the latest past one)"
+        "--year",
+        type=_year,
+        help="year for date lines that have none (default: the latest past one)",
     )
 
 
@@ -54,14 +60,18 @@ def build_parser() -> tuple[_Parser, _Parser]:
         epilog=epilog,
     )
     app.add_argument("--version", action="version", version=f"papershelf {__version__}")
-    _add_sources(app, "digest file, directory of digests, or - for stdin (default: the bundled sample)")
+    _add_sources(
+        app, "digest file, directory of digests, or - for stdin (default: the bundled sample)"
+    )
 
     commands = _Parser(prog="papershelf")
     sub = commands.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     lst = sub.add_parser("list", help="print papers without starting the UI")
-    _add_sources(lst, "digest file, directory, or - (default: the bundled sample)")
-    lst.add_argument("-q", "--query", help="rank with the app's search")
+    _add_sources(lst, "digest file, directory, or - (default: your library)")
+    lst.add_argument(
+        "-q", "--query", help="rank with the app's search; filters such as has:code (see README)"
+    )
     lst.add_argument("-f", "--format", choices=LIST_FORMATS, default="text")
 
     bm = sub.add_parser("bookmarks", help="the reading list: print, add, remove, import")
@@ -69,7 +79,9 @@ def build_parser() -> tuple[_Parser, _Parser]:
     bm.add_argument("--state", help="only bookmarks in this state (to-read, reading, done)")
     bm.add_argument("--tag", help="only bookmarks with this tag")
     bm.add_argument("-f", "--format", choices=BOOKMARK_FORMATS, default="text")
-    add = bm_sub.add_parser("add", help="bookmark papers by id (ids from 'papershelf list -f json')")
+    add = bm_sub.add_parser(
+        "add", help="bookmark papers by id (ids from 'papershelf list -f json')"
+    )
     add.add_argument("ids", nargs="+", metavar="ID")
     add.add_argument("--from", dest="sources", nargs="+", default=[], metavar="SOURCE")
     add.add_argument("--year", type=_year)
@@ -77,7 +89,26 @@ def build_parser() -> tuple[_Parser, _Parser]:
     rm.add_argument("ids", nargs="+", metavar="ID")
     imp = bm_sub.add_parser("import", help="merge a JSON export back in")
     imp.add_argument("file", type=Path, metavar="FILE.json")
+
+    fetch = sub.add_parser("fetch", help="download Hugging Face's daily papers into the library")
+    period = fetch.add_mutually_exclusive_group()
+    period.add_argument("--date", help="that day's list, YYYY-MM-DD (default: today's)")
+    period.add_argument("--week", help="that ISO week's list, YYYY-Www")
+    period.add_argument("--month", help="that month's list, YYYY-MM")
+    fetch.add_argument("--sort", choices=("trending", "published"), default="trending")
+    fetch.add_argument("--limit", type=_positive, help="at most N papers")
+    fetch.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
+
+    imp_lib = sub.add_parser("import", help="add digests (text or JSON) to the library")
+    imp_lib.add_argument("sources", nargs="+", metavar="SOURCE")
+    imp_lib.add_argument("--year", type=_year)
     return app, commands
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def _load(sources: Sequence[str], year: int | None, err: TextIO) -> list[Paper]:
@@ -94,11 +125,31 @@ def _one_line(text: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from papershelf.search import SearchIndex
+    from papershelf.query import Context, parse_query, run_query
 
-    papers = _load(args.sources, args.year, err)
-    if args.query and args.query.strip():
-        papers = [papers[i] for i in SearchIndex.build(papers).search(args.query)]
+    query = parse_query(args.query or "")
+    store, store_error = _open_store_quietly()
+    if args.sources:
+        papers = _load(args.sources, args.year, err)
+    elif store is not None:
+        from papershelf.library import library_papers
+
+        papers = library_papers(store)
+    else:
+        print(f"papershelf: warning: {store_error}; showing the bundled sample", file=err)
+        papers = _load([], args.year, err)
+    if not query.blank:
+        ctx = Context()
+        if store is not None:
+            ctx = Context(
+                bookmarks={b.paper.id: b for b in store.bookmarks()},
+                read_ids=frozenset(store.read_ids()),
+            )
+        index = _index(papers) if query.text.strip() else None
+        order = run_query(papers, query, ctx, index)
+        papers = [papers[i] for i in order]
+    if store is not None:
+        store.close()
     if args.format == "json":
         json.dump([p.to_dict() for p in papers], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -115,6 +166,52 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _index(papers: Sequence[Paper]) -> SearchIndex:
+    from papershelf.search import SearchIndex
+
+    return SearchIndex.build(papers)
+
+
+def _open_store_quietly() -> tuple[Store | None, str | None]:
+    from papershelf.store import Store
+
+    return Store.open_or_error()
+
+
+def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from papershelf.fetch import FetchRequest, fetch_papers, parse_day
+    from papershelf.store import Store
+
+    request = FetchRequest(
+        date=parse_day(args.date) if args.date else None,
+        week=args.week,
+        month=args.month,
+        sort=args.sort,
+        limit=args.limit,
+    )
+    papers = fetch_papers(request, timeout=args.timeout)
+    if not papers:
+        out.write(f"no papers in {request.describe()}: nothing to add\n")
+        return 0
+    with Store() as store:
+        seen, new = store.add_to_library(papers, request.describe())
+    out.write(f"fetched {seen} papers ({request.describe()}), {new} new in your library\n")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from papershelf.library import import_sources
+    from papershelf.store import Store
+
+    with Store() as store:
+        result, counts = import_sources(store, args.sources, year=args.year)
+    for warning in result.warnings:
+        print(f"papershelf: warning: {warning}", file=err)
+    for source, seen, new in counts:
+        out.write(f"imported {seen} papers from {source}, {new} new\n")
+    return 0
+
+
 def _date(paper: Paper) -> str:
     return paper.date.isoformat() if paper.date else "-"
 
@@ -125,10 +222,16 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     with Store() as store:
         if args.action == "add":
-            by_id = {p.id: p for p in _load(args.sources, args.year, err)}
+            if args.sources:
+                candidates = _load(args.sources, args.year, err)
+            else:
+                from papershelf.library import library_papers
+
+                candidates = library_papers(store)
+            by_id = {p.id: p for p in candidates}
             missing = [i for i in args.ids if i not in by_id]
             if missing:
-                where = " ".join(args.sources) or "the bundled sample"
+                where = " ".join(args.sources) or "your library"
                 raise UserError(f"no paper with id {', '.join(missing)} in {where}")
             for paper_id in args.ids:
                 store.add(by_id[paper_id])
@@ -142,7 +245,7 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 title = _one_line(removed.paper.title) if removed else ""
                 out.write(f"removed {paper_id}  {title}\n")
         elif args.action == "import":
-            records = [Bookmark.from_dict(r) for r in _read_json_list(args.file)]
+            records = export.from_json(_read_text(args.file), source=str(args.file))
             added, updated = store.import_bookmarks(records)
             out.write(f"imported {args.file}: {added} added, {updated} updated\n")
         else:
@@ -163,21 +266,18 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _read_json_list(path: Path) -> list[dict[str, object]]:
+def _read_text(path: Path) -> str:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UserError(f"{path}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"{path}: not a JSON export ({exc})") from None
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise UserError(f"{path}: expected a JSON array of bookmark objects")
-    return data
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text") from None
 
 
 def run_app(args: argparse.Namespace, err: TextIO) -> int:
     """Open the app; a digest piped on stdin is read first, then the terminal takes stdin over."""
-    sources = list(args.sources) or [str(sample_digest())]
+    sources = list(args.sources)
     for source in sources:
         if source != "-" and not Path(source).exists():
             raise UserError(f"{source}: no such file or directory")
@@ -211,8 +311,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             args = command_parser.parse_args(argv)
-            handler = cmd_list if args.command == "list" else cmd_bookmarks
-            return handler(args, out, err)
+            handlers = {
+                "list": cmd_list,
+                "bookmarks": cmd_bookmarks,
+                "fetch": cmd_fetch,
+                "import": cmd_import,
+            }
+            return handlers[args.command](args, out, err)
         return run_app(app_parser.parse_args(argv), err)
     except UserError as exc:
         print(f"papershelf: error: {_one_line(str(exc))}", file=err)

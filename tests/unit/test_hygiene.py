@@ -10,7 +10,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CORE = ["model", "text", "errors", "locations", "parser", "search", "store", "export", "cli"]
+CORE = [
+    "model",
+    "text",
+    "errors",
+    "locations",
+    "latex",
+    "urls",
+    "parser",
+    "search",
+    "searchindex",
+    "store",
+    "export",
+    "query",
+    "fetch",
+    "library",
+    "cli",
+]
 
 
 @pytest.mark.parametrize("module", CORE)
@@ -33,10 +49,15 @@ def _tool(name: str) -> str:
 @pytest.mark.skipif(not (ROOT / "pyproject.toml").is_file(), reason="needs the source checkout")
 def test_ruff_lint_and_format() -> None:
     ruff = _tool("ruff")
-    lint = subprocess.run([ruff, "check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True)
+    lint = subprocess.run(
+        [ruff, "check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
     assert lint.returncode == 0, lint.stdout + lint.stderr
     fmt = subprocess.run(
-        [ruff, "format", "--check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+        [ruff, "format", "--check", "src", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 

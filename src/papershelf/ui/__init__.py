@@ -1,0 +1,1 @@
+"""Everything Textual lives under this package; the core never imports it."""

@@ -1,0 +1,108 @@
+"""The abstract pane: title, date, links and the whole abstract of the highlighted paper.
+
+Built with `Content.assemble` from plain strings, so a title like `[@click=app.quit]` shows as
+text and does nothing. Links carry an OSC 8 hyperlink only when they are http(s).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.style import Style
+from textual.widgets import Static
+
+from papershelf.model import Paper
+from papershelf.store import Bookmark
+from papershelf.urls import is_web_url
+
+
+def _link(label: str, url: str) -> Content:
+    style = Style(link=url) if is_web_url(url) else Style()
+    return Content.assemble((f"{label:<8}", "$text-muted"), (url, style + Style.parse("$accent")))
+
+
+def _label_link(label: str, url: str) -> Content:
+    return Content.styled(label, Style(link=url, underline=True) + Style.parse("$accent"))
+
+
+def render_paper(paper: Paper, bookmark: Bookmark | None = None, *, read: bool = False) -> Content:
+    """The detail text of one paper, as inert styled content."""
+    parts: list[Content] = [Content.styled(paper.title, "bold")]
+    meta = []
+    if paper.date:
+        meta.append(paper.date.strftime("%a %d %b %Y"))
+    if paper.rank:
+        meta.append(f"#{paper.rank} of the day")
+    if paper.upvotes is not None:
+        meta.append(f"▲ {paper.upvotes}")
+    if paper.authors:
+        shown = ", ".join(paper.authors[:6])
+        meta.append(shown + (f" +{len(paper.authors) - 6}" if len(paper.authors) > 6 else ""))
+    if read:
+        meta.append("read")
+    if meta:
+        parts.append(Content.styled(" · ".join(meta), "$text-muted"))
+    if bookmark is not None:
+        tags = " ".join(f"#{t}" for t in bookmark.tags)
+        mark = f"★ bookmarked · {bookmark.state}" + (f" · {tags}" if tags else "")
+        parts.append(Content.styled(mark, "$warning"))
+    parts.append(Content(""))
+    links: list[Content] = []
+    if paper.code_url:
+        links.append(_link("Code", paper.code_url))
+    if paper.arxiv_url and paper.hf_url:
+        links.append(_link("arXiv", paper.arxiv_url))
+        links.append(_link("HF", paper.hf_url))
+    if paper.project_url:
+        links.append(_link("Project", paper.project_url))
+    if not paper.arxiv_id:
+        links.append(
+            Content.assemble(
+                ("Find    ", "$text-muted"),
+                _label_link("arXiv search", paper.arxiv_search_url),
+                " · ",
+                _label_link("Hugging Face search", paper.hf_search_url),
+                ("  (o opens, y copies)", "$text-muted"),
+            )
+        )
+    parts.extend(links)
+    parts.append(Content(""))
+    parts.append(Content(paper.abstract or "(no abstract in the digest)"))
+    if bookmark is not None and bookmark.note:
+        parts.append(Content(""))
+        parts.append(Content.styled("Note", "bold $accent"))
+        parts.append(Content(bookmark.note))
+    return Content("\n").join(parts)
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """Scrollable detail of the highlighted paper; follows the list at once."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+        Binding("space", "page_down", "Page down", show=False, id="detail.page_down"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Loading…"), id="detail-body")
+
+    def show(
+        self, paper: Paper | None, bookmark: Bookmark | None = None, *, read: bool = False
+    ) -> None:
+        body = self.query_one("#detail-body", Static)
+        if paper is None:
+            body.update(Content.styled("Nothing to show.", "$text-muted"))
+        else:
+            body.update(render_paper(paper, bookmark, read=read))
+        self.scroll_home(animate=False)
+
+    @property
+    def text(self) -> str:
+        """What the pane shows, as plain text (for tests and screen readers)."""
+        content = self.query_one("#detail-body", Static).content
+        return content.plain if isinstance(content, Content) else str(content)

@@ -1,0 +1,365 @@
+"""Pilot tests: press keys as a person would, assert on the app's state and on what it draws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from papershelf.locations import database_path
+from papershelf.ui.app import PapershelfApp
+from papershelf.ui.detail import DetailPane
+from papershelf.ui.help import HelpScreen
+from papershelf.ui.modals import CopyMenu, NoteEditor, TagsEditor
+from papershelf.ui.paper_list import PaperList
+from tests.ui.conftest import make_app, row_text, settle
+
+FIRST = "LeMo: Enabling LEss Token Involvement for MOre Context Fine-tuning"
+SECOND = "Exact Learning of Permutations for Nonzero Binary Inputs"
+LAST = "SynCode: LLM Generation with Grammar Augmentation"
+SPEN = "Subgraph Permutation Equivariant Networks"
+
+
+async def test_opens_on_the_sample_with_counts_and_detail() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert len(app.papers) == 46
+        assert app.paper_list.border_title == "Papers 46/46"
+        assert app.paper_list.current is not None
+        assert app.paper_list.current.title == FIRST
+        assert FIRST[:30] in row_text(app, 0)
+        assert app.detail.text.startswith(FIRST)
+        assert "The escalating demand for long-context" in app.detail.text
+        assert "Fri 21 Mar 2025" in app.detail.text
+        assert app.focused is app.paper_list
+
+
+async def test_movement_keys_and_detail_follows() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lst = app.paper_list
+        await pilot.press("j")
+        assert lst.cursor == 1 and app.detail.text.startswith(SECOND)
+        await pilot.press("down", "down")
+        assert lst.cursor == 3
+        await pilot.press("k", "up")
+        assert lst.cursor == 1
+        await pilot.press("G")
+        assert lst.cursor == 45 and app.detail.text.startswith(LAST)
+        await pilot.press("g")
+        assert lst.cursor == 0
+        await pilot.press("end")
+        assert lst.cursor == 45
+        await pilot.press("home")
+        assert lst.cursor == 0
+        await pilot.press("pagedown")
+        page = lst.cursor
+        assert page > 10
+        await pilot.press("pageup")
+        assert lst.cursor == 0
+        await pilot.press("up")
+        assert lst.cursor == 0, "the cursor stops at the top"
+        await pilot.press("G", "down")
+        assert lst.cursor == 45, "and at the bottom"
+        # The cursor's row is scrolled into view.
+        assert lst.scroll_y > 0
+        assert LAST[:20] in "".join(row_text(app, y) for y in range(lst.size.height))
+
+
+async def test_filter_typo_tolerant_then_enter_keeps_it_and_escape_clears() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"permutaton equivarant")
+        await settle(pilot)
+        lst = app.paper_list
+        assert lst.current is not None and lst.current.title == SPEN
+        shown = len(lst.order)
+        assert 0 < shown < 46
+        assert lst.border_title == f"Papers {shown}/46"
+        assert app.detail.text.startswith(SPEN)
+        await pilot.press("enter")
+        assert app.focused is lst
+        assert app.filter_input.value == "permutaton equivarant"
+        await pilot.press("slash", "escape")
+        assert app.filter_input.value == ""
+        assert app.focused is lst
+        assert lst.border_title == "Papers 46/46"
+
+
+async def test_down_in_filter_goes_to_the_list() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"graph", "down")
+        assert app.focused is app.paper_list
+        assert app.filter_input.value == "graph"
+
+
+async def test_no_match_says_so() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzqxv")
+        await settle(pilot)
+        assert len(app.paper_list.order) == 0
+        assert app.paper_list.border_title == "Papers 0/46"
+        assert "No papers" in row_text(app, 0)
+        assert "Nothing to show" in app.detail.text
+
+
+async def test_matched_characters_are_highlighted_in_the_title() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"subgraph")
+        await settle(pilot)
+        strip = app.paper_list.render_line(0)
+        styled = [seg.text for seg in strip if seg.style and seg.style.underline]
+        assert "".join(styled).lower().startswith("subgraph")
+
+
+async def test_enter_focuses_detail_and_escape_returns() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        assert isinstance(app.focused, DetailPane)
+        await pilot.press("j")
+        assert app.paper_list.cursor == 0, "j scrolls the abstract, not the list"
+        await pilot.press("escape")
+        assert app.focused is app.paper_list
+
+
+async def test_mouse_click_highlights_then_selects() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click(PaperList, offset=(5, 4))  # row 3 inside the border
+        assert app.paper_list.cursor == 3
+        await pilot.click(PaperList, offset=(5, 4))
+        assert isinstance(app.focused, DetailPane)
+
+
+async def test_bookmark_toggle_persists_and_undo_restores(tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        assert app.store is not None
+        ids = app.store.bookmarked_ids()
+        assert ids == {app.papers[0].id}
+        assert "★" in row_text(app, 0)
+        assert "bookmarked" in app.detail.text
+        await pilot.press("b")
+        assert app.store.bookmarked_ids() == set()
+        assert "★" not in row_text(app, 0)
+        await pilot.press("u")
+        assert app.store.bookmarked_ids() == {app.papers[0].id}
+    # Across restarts: a new app on the same store shows the badge.
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "★" in row_text(again, 0)
+
+
+async def test_bookmarks_view_state_note_tags_remove_undo() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "b", "tab")
+        assert app.view == "bookmarks"
+        assert app.paper_list.border_title == "Bookmarks 1/1"
+        assert "○" in row_text(app, 0), "to-read glyph"
+        await pilot.press("s")
+        assert app.store is not None
+        paper_id = app.papers[1].id
+        bookmark = app.store.get(paper_id)
+        assert bookmark is not None and bookmark.state == "reading"
+        assert "◐" in row_text(app, 0)
+        await pilot.press("s", "s")
+        assert app.store.get(paper_id).state == "to-read"  # type: ignore[union-attr]
+
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteEditor)
+        app.screen.query_one(TextArea).text = "Read §3 first"
+        await pilot.press("ctrl+s")
+        assert app.store.get(paper_id).note == "Read §3 first"  # type: ignore[union-attr]
+        assert "Read §3 first" in app.detail.text
+
+        await pilot.press("t")
+        assert isinstance(app.screen, TagsEditor)
+        app.screen.query_one(Input).value = "Theory, graphs"
+        await pilot.press("enter")
+        assert app.store.get(paper_id).tags == ("graphs", "theory")  # type: ignore[union-attr]
+        assert "#graphs #theory" in row_text(app, 0)
+
+        await pilot.press("d")
+        assert app.store.get(paper_id) is None
+        assert app.paper_list.border_title == "Bookmarks 0/0"
+        await pilot.press("u")
+        restored = app.store.get(paper_id)
+        assert restored is not None and restored.note == "Read §3 first"
+        assert app.paper_list.border_title == "Bookmarks 1/1"
+
+        await pilot.press("tab")
+        assert app.view == "all" and app.paper_list.border_title == "Papers 46/46"
+        await pilot.press("2")
+        assert app.view == "bookmarks"
+        await pilot.press("1")
+        assert app.view == "all"
+
+
+async def test_filter_applies_in_bookmarks_view() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "j", "b", "tab", "slash", *"lemo")
+        await settle(pilot)
+        assert app.paper_list.border_title == "Bookmarks 1/2"
+        assert app.paper_list.current is not None
+        assert app.paper_list.current.title == FIRST
+
+
+async def test_open_only_opens_web_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    app = make_app()
+    monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        assert opened == [app.papers[0].link]
+        assert opened[0].startswith("https://")
+
+
+async def test_copy_menu_falls_back_to_osc52(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyperclip
+
+    def no_clipboard(text: str) -> None:
+        raise pyperclip.PyperclipException("no clipboard")
+
+    monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        assert isinstance(app.screen, CopyMenu)
+        await pilot.press("t")
+        assert app.clipboard == FIRST
+        assert any("OSC 52" in n.message for n in app._notifications)
+        await pilot.press("y", "b")
+        assert app.clipboard.startswith("@misc{")
+        assert FIRST.split(":")[0] in app.clipboard
+
+
+async def test_copy_uses_the_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyperclip
+
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y", "l")
+        assert copied == [app.papers[0].link]
+        await pilot.press("y", "m")
+        assert copied[-1].startswith("[LeMo")
+        await pilot.press("y", "escape")
+        assert len(copied) == 2
+
+
+async def test_help_lists_every_binding() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-body").content)
+        for binding in [*PapershelfApp.BINDINGS, *PaperList.BINDINGS, *DetailPane.BINDINGS]:
+            assert binding.tooltip or binding.description in text  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_offers_the_app_commands() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Bookmark", "Open", "Copy", "Help", "Theme"} <= titles
+
+
+async def test_q_quits() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_small_terminal_stacks_list_and_detail() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("-narrow")
+        lst, detail = app.paper_list.region, app.detail.region
+        assert detail.y >= lst.bottom, "the abstract sits under the list"
+        assert lst.width == detail.width == 80
+        await pilot.press("j", "enter")
+        assert app.detail.text.startswith(SECOND)
+
+
+async def test_unusable_store_keeps_browsing_and_refuses_bookmarks() -> None:
+    db = database_path()
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"not a database at all")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.store is None
+        await pilot.press("j", "b")
+        assert app.paper_list.cursor == 1
+        assert any(str(db) in n.message for n in app._notifications)
+    assert db.read_bytes() == b"not a database at all"
+
+
+async def test_hostile_titles_render_as_text_and_do_nothing(tmp_path: Path) -> None:
+    digest = tmp_path / "hostile.txt"
+    digest.write_text(
+        "Mar 21\n\n"
+        "[@click=app.quit]click me[/]\n\nAn abstract that is long enough to be one.\n\n"
+        "[bold red]x[/] \x1b[31mred\x1b[0m \x1b]8;;http://evil\x07link\x1b]8;;\x07 \u202eevil\n\n"
+        "Another abstract with [link=file:///etc/passwd]markup[/link].\n",
+        encoding="utf-8",
+    )
+    app = make_app([digest])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "[@click=app.quit]click me[/]" in row_text(app, 0)
+        second = row_text(app, 1)
+        assert "[bold red]x[/]" in second and "\x1b" not in second and "\u202e" not in second
+        # Clicking the "[@click=app.quit]" title selects it and does nothing else.
+        await pilot.click(PaperList, offset=(10, 1))
+        await pilot.click(PaperList, offset=(10, 1))
+        assert app.is_running and isinstance(app.focused, DetailPane)
+        await pilot.click(DetailPane, offset=(3, 1))
+        assert app.is_running
+        await pilot.press("escape", "j")
+        assert "[link=file:///etc/passwd]markup[/link]" in app.detail.text
+
+
+async def test_unreadable_source_shows_the_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    app = make_app([empty])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = "".join(row_text(app, y).strip() for y in range(5))
+        assert "empty.txt" in shown
+        assert app.is_running

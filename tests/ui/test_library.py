@@ -1,0 +1,171 @@
+"""The app on the library: fresh-install sample, read and new marks, days, query syntax, refresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.widgets import Label
+
+from papershelf.errors import UserError
+from papershelf.model import Paper, paper_id
+from papershelf.store import Store
+from papershelf.ui.app import PapershelfApp
+from tests.ui.conftest import make_app, row_text, settle
+
+
+def library_app() -> PapershelfApp:
+    return PapershelfApp(sources=[])
+
+
+def paper(title: str, day: dt.date, rank: int) -> Paper:
+    return Paper(id=paper_id(title), title=title, abstract=f"About {title}.", date=day, rank=rank)
+
+
+async def test_fresh_library_shows_the_bundled_sample() -> None:
+    app = library_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.library_mode
+        assert app.paper_list.border_title == "Papers 46/46"
+        assert app.store is not None and app.store.library_size() == 46
+
+
+async def test_a_paper_shown_for_a_while_becomes_read_and_m_toggles() -> None:
+    app = library_app()
+    app.read_after = 60
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.read_after = 0.2
+        await pilot.press("j")
+        second = app.papers[1].id
+        assert second not in app.read_ids, "not read the moment it is shown"
+        await pilot.pause(0.5)  # the feature is time-based: wait past the read delay
+        assert second in app.read_ids
+        assert app.store is not None and second in app.store.read_ids()
+        assert "read" in app.detail.text.splitlines()[1]
+        assert app.papers[0].id not in app.read_ids
+        await pilot.press("m")
+        assert second not in app.read_ids and second not in app.store.read_ids()
+        await pilot.press("k", "m")
+        first = app.papers[0].id
+        assert first in app.store.read_ids()
+        await pilot.press("slash", *"is:unread")
+        await settle(pilot)
+        shown = {app.paper_list.papers[int(i)].id for i in app.paper_list.order}
+        assert first not in shown and second in shown
+
+
+async def test_moving_on_before_the_delay_does_not_mark_read() -> None:
+    app = library_app()
+    app.read_after = 60
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.read_after = 0.3
+        await pilot.press("j", "j")
+        await pilot.pause(0.5)
+        assert app.papers[1].id not in app.read_ids, "passed over quickly"
+        assert app.papers[2].id in app.read_ids
+
+
+async def test_new_papers_since_the_last_visit_are_marked() -> None:
+    with Store() as store:
+        store.add_to_library([paper("Old paper", dt.date(2025, 3, 20), 1)], "a")
+        store.mark_visit()
+    with Store() as store:
+        store.new_since_last_visit()  # a visit in between, as the app makes
+        store.add_to_library([paper("Fresh paper", dt.date(2025, 3, 21), 1)], "b")
+    app = library_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [app.papers[int(i)].title for i in app.paper_list.order]
+        assert titles == ["Fresh paper", "Old paper"], "newest day first"
+        assert row_text(app, 0).lstrip().startswith("•")
+        assert "•" not in row_text(app, 1)
+        await pilot.press("slash", *"is:new")
+        await settle(pilot)
+        assert app.paper_list.border_title == "Papers 1/2"
+
+
+async def test_square_brackets_jump_between_days(tmp_path: Path) -> None:
+    digest = tmp_path / "days.txt"
+    blocks = []
+    for day in ("Mar 21", "Mar 20", "Mar 19"):
+        blocks.append(day)
+        for n in range(3):
+            blocks += [f"{day} paper {n}", f"An abstract about {day} number {n}."]
+    digest.write_text("\n\n".join(blocks), encoding="utf-8")
+    app = make_app([digest])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Mar 21" in row_text(app, 0), "several days: rows show the day"
+        await pilot.press("right_square_bracket")
+        assert app.paper_list.cursor == 3
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert app.paper_list.cursor == 6, "stays on the last day"
+        await pilot.press("j", "left_square_bracket")
+        assert app.paper_list.cursor == 6, "first back to the start of this day"
+        await pilot.press("left_square_bracket")
+        assert app.paper_list.cursor == 3
+
+
+async def test_a_malformed_filter_is_shown_and_keeps_the_results() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"graph")
+        await settle(pilot)
+        before = app.paper_list.order.copy()
+        app.filter_input.value = "graph tga:nlp"  # as pasted: one change
+        await settle(pilot)
+        error = app.query_one("#query-error", Label)
+        assert error.display and "tga" in str(error.content)
+        assert list(app.paper_list.order) == list(before)
+        await pilot.press("end", *["backspace"] * 7)
+        await settle(pilot)
+        assert not error.display
+        assert list(app.paper_list.order) == list(before)
+
+
+async def test_filters_combine_with_words() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"has:code")
+        await settle(pilot)
+        assert app.paper_list.border_title == "Papers 9/46"
+        await pilot.press(*" -graph")
+        await settle(pilot)
+        shown = [app.papers[int(i)] for i in app.paper_list.order]
+        assert shown and all(p.code_url for p in shown)
+        assert all("graph" not in (p.title + p.abstract).lower() for p in shown)
+
+
+async def test_refresh_adds_todays_papers_to_the_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    today = [paper("A brand new paper", dt.date(2030, 1, 2), 1)]
+    monkeypatch.setattr("papershelf.ui.app.fetch_papers", lambda request: today)
+    app = library_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.paper_list.border_title == "Papers 47/47"
+        assert app.papers[0].title == "A brand new paper"
+        assert any("1 new" in n.message for n in app._notifications)
+
+
+async def test_refresh_offline_keeps_working(monkeypatch: pytest.MonkeyPatch) -> None:
+    def offline(request: object) -> list[Paper]:
+        raise UserError("cannot reach huggingface.co: Name or service not known")
+
+    monkeypatch.setattr("papershelf.ui.app.fetch_papers", offline)
+    app = library_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert any("cannot reach" in n.message for n in app._notifications)
+        assert app.paper_list.border_title == "Papers 46/46"
+        await pilot.press("j")
+        assert app.paper_list.cursor == 1
