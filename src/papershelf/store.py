@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -194,7 +194,45 @@ def _migrate_to_v1(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX bookmark_added_at ON bookmark (added_at)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1,)
+def _migrate_to_v2(db: sqlite3.Connection) -> None:
+    """The library: every paper ever imported or fetched, the days it was listed, read marks.
+
+    `library_paper.day`/`rank` repeat the paper's newest appearance so that listing the whole
+    library, newest day first, is one indexed scan instead of a join over `appearance`.
+    """
+    db.execute(
+        """
+        CREATE TABLE library_paper (
+            paper_id      TEXT PRIMARY KEY,
+            paper         TEXT NOT NULL,              -- Paper.to_dict() as JSON, as seen last
+            first_seen_at TEXT NOT NULL,              -- ISO 8601 UTC, one fixed form
+            day           TEXT,                       -- newest appearance: ISO day, NULL undated
+            rank          INTEGER NOT NULL DEFAULT 0  -- its rank within that day
+        )
+        """
+    )
+    db.execute("CREATE INDEX library_paper_order ON library_paper (day DESC, rank)")
+    db.execute("CREATE INDEX library_paper_first_seen ON library_paper (first_seen_at)")
+    db.execute(
+        """
+        CREATE TABLE appearance (
+            paper_id TEXT NOT NULL,
+            day      TEXT,                            -- ISO day; NULL for an undated digest
+            source   TEXT NOT NULL,                   -- a file path or a fetch label
+            rank     INTEGER NOT NULL DEFAULT 0,
+            seen_at  TEXT NOT NULL
+        )
+        """
+    )
+    # NULLs are distinct in a plain UNIQUE key: the expression makes undated rows collide too.
+    db.execute(
+        "CREATE UNIQUE INDEX appearance_key ON appearance (paper_id, ifnull(day, ''), source)"
+    )
+    db.execute("CREATE TABLE read_state (paper_id TEXT PRIMARY KEY, read_at TEXT NOT NULL)")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1, _migrate_to_v2)
 """`MIGRATIONS[n]` takes the schema from version n to n + 1; append new steps, never edit old."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -235,6 +273,64 @@ _UPSERT = """
     VALUES (?, ?, ?, ?, ?, ?, ?)
 """
 
+# A sighting replaces the paper's JSON; its day and rank only when the day is the newest yet
+# (NULL, undated, counts as older than any day). SET expressions all read the old row.
+_LIBRARY_UPSERT = """
+    INSERT INTO library_paper (paper_id, paper, first_seen_at, day, rank)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (paper_id) DO UPDATE SET
+        paper = excluded.paper,
+        day = CASE WHEN day IS NULL OR excluded.day >= day THEN excluded.day ELSE day END,
+        rank = CASE WHEN day IS NULL OR excluded.day >= day THEN excluded.rank ELSE rank END
+"""
+
+_APPEARANCE_INSERT = """
+    INSERT OR IGNORE INTO appearance (paper_id, day, source, rank, seen_at)
+    VALUES (?, ?, ?, ?, ?)
+"""
+
+_LAST_VISIT = "last_visit_at"
+_PREVIOUS_VISIT = "previous_visit_at"
+
+# Paper fields a later, poorer sighting (a text digest after the API) must not erase.
+_KEPT_FIELDS = (
+    "abstract",
+    "urls",
+    "code_url",
+    "arxiv_id",
+    "authors",
+    "project_url",
+    "upvotes",
+    "github_stars",
+    "num_comments",
+)
+_LIBRARY_JSON = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every row: `json.dumps` with options builds a new one per call."""
+_SQL_CHUNK = 500
+"""Ids per `IN (...)` query; stays under SQLite's bound-parameter limit on old versions."""
+
+
+def _library_record(paper: Paper, earlier: str | None) -> dict[str, Any]:
+    """The JSON to store for `paper`: this sighting, with gaps filled from the `earlier` one."""
+    record = paper.to_dict()
+    record.pop("link", None)
+    if earlier is not None:
+        old = json.loads(earlier)
+        for key in _KEPT_FIELDS:
+            if record.get(key) in (None, "", []) and old.get(key) not in (None, "", []):
+                record[key] = old[key]
+    return record
+
+
+def _decode_library_paper(paper_id: str, data: str, day: str | None, rank: int) -> Paper:
+    record = json.loads(data)
+    record["date"] = day
+    record["rank"] = rank
+    paper = Paper.from_dict(record)
+    if paper.id != paper_id:
+        raise ValueError(f"holds paper {paper.id!r}")
+    return paper
+
 
 # --- the store --------------------------------------------------------------------------------
 
@@ -253,6 +349,8 @@ class Store:
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else locations.database_path()
         self.read_only_reason = None
+        self._visit_marked = False
+        self._visit_baseline: str | None = None
         self._lock = threading.RLock()
         self._db = self._open()
 
@@ -573,3 +671,156 @@ class Store:
                 else:
                     updated += 1
         return added, updated
+
+    # -- library ---------------------------------------------------------------------------
+
+    def add_to_library(self, papers: Sequence[Paper], source: str) -> tuple[int, int]:
+        """Record that `papers` were listed in `source` (a file, or a fetch label); one
+        transaction. Returns (seen, new): distinct papers given, and how many the library
+        did not hold before. Importing the same digest twice adds nothing the second time.
+
+        Each paper's JSON becomes this copy, except that fields it lacks keep earlier values
+        (a text digest has no authors; the API's copy had them).
+        """
+        unique: dict[str, Paper] = {}
+        for paper in papers:
+            unique.setdefault(paper.id, paper)
+        source = strip_controls(source)
+        now = _format_time(_now())
+        with self._transaction(write=True) as db:
+            before = self._library_count(db)
+            earlier = self._library_json(db, list(unique))
+            rows = []
+            sightings = []
+            for paper in unique.values():
+                record = _library_record(paper, earlier.get(paper.id))
+                day = record["date"]
+                data = _LIBRARY_JSON.encode(record)
+                rows.append((paper.id, data, now, day, paper.rank))
+                sightings.append((paper.id, day, source, paper.rank, now))
+            db.executemany(_LIBRARY_UPSERT, rows)
+            db.executemany(_APPEARANCE_INSERT, sightings)
+            added = self._library_count(db) - before
+        return len(unique), added
+
+    @staticmethod
+    def _library_count(db: sqlite3.Connection) -> int:
+        return int(db.execute("SELECT count(*) FROM library_paper").fetchone()[0])
+
+    @staticmethod
+    def _library_json(db: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+        """The stored JSON of those of `ids` already in the library."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), _SQL_CHUNK):
+            chunk = ids[start : start + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT paper_id, paper FROM library_paper WHERE paper_id IN ({marks})"
+            found.update((row[0], row[1]) for row in db.execute(sql, chunk))
+        return found
+
+    def library(self) -> list[Paper]:
+        """Every paper in the library once: newest day first (undated last), then by rank.
+
+        Each carries the date and rank of its newest appearance.
+        """
+        with self._transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT paper_id, paper, day, rank FROM library_paper"
+                " ORDER BY day DESC, rank, rowid"
+            ).fetchall()
+        papers: list[Paper] = []
+        append = papers.append
+        for paper_id, data, day, rank in rows:
+            try:
+                append(_decode_library_paper(paper_id, data, day, rank))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise UserError(
+                    f"{self.path}: library paper {paper_id!r} is damaged ({exc})"
+                ) from exc
+        return papers
+
+    def library_size(self) -> int:
+        with self._transaction(write=False) as db:
+            return self._library_count(db)
+
+    def appearances(self, paper_id: str) -> list[tuple[dt.date | None, str]]:
+        """The (day, source) pairs a paper was listed under, newest day first, undated last."""
+        with self._transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT day, source FROM appearance WHERE paper_id = ? ORDER BY day DESC, source",
+                (paper_id,),
+            ).fetchall()
+        found: list[tuple[dt.date | None, str]] = []
+        for day, source in rows:
+            try:
+                found.append((dt.date.fromisoformat(day) if day else None, source))
+            except ValueError as exc:
+                raise UserError(f"{self.path}: an appearance of {paper_id!r} is damaged") from exc
+        return found
+
+    def read_ids(self) -> set[str]:
+        with self._transaction(write=False) as db:
+            return {row[0] for row in db.execute("SELECT paper_id FROM read_state")}
+
+    def set_read(self, paper_id: str, read: bool) -> None:
+        """Mark a paper read (keeping the first time it was) or unread; any id may be marked."""
+        with self._transaction(write=True) as db:
+            if read:
+                db.execute(
+                    "INSERT OR IGNORE INTO read_state (paper_id, read_at) VALUES (?, ?)",
+                    (paper_id, _format_time(_now())),
+                )
+            else:
+                db.execute("DELETE FROM read_state WHERE paper_id = ?", (paper_id,))
+
+    def new_since_last_visit(self) -> set[str]:
+        """Ids first seen after the previous visit; empty when no visit was ever recorded
+        (then everything is new, and marking it all would tell nothing).
+
+        Stable for the whole session: once this store has called `mark_visit`, the answer
+        is measured from the visit before it, so papers fetched during the session join the
+        set and nothing leaves it.
+        """
+        with self._transaction(write=False) as db:
+            marked = self._visit_marked
+            baseline = self._visit_baseline if marked else self._meta(db, _LAST_VISIT)
+            if baseline is None:
+                return set()
+            rows = db.execute(
+                "SELECT paper_id FROM library_paper WHERE first_seen_at > ?", (baseline,)
+            )
+            return {row[0] for row in rows}
+
+    def mark_visit(self) -> None:
+        """Record now as the last visit (the app calls it at start, after `new_since_last_visit`).
+
+        The visit before is kept as `previous_visit_at`. Only the first call per store counts
+        for this session's baseline. On a read-only store nothing is written, but the session
+        baseline still holds.
+        """
+        with self._lock:
+            if self.read_only:
+                if not self._visit_marked:
+                    with self._transaction(write=False) as db:
+                        self._visit_baseline = self._meta(db, _LAST_VISIT)
+                    self._visit_marked = True
+                return
+            with self._transaction(write=True) as db:
+                last = self._meta(db, _LAST_VISIT)
+                now = _format_time(_now())
+                if last is not None:
+                    now = max(now, last)  # a clock set back must not make old papers new
+                    self._set_meta(db, _PREVIOUS_VISIT, last)
+                self._set_meta(db, _LAST_VISIT, now)
+            if not self._visit_marked:
+                self._visit_baseline = last
+                self._visit_marked = True
+
+    @staticmethod
+    def _meta(db: sqlite3.Connection, key: str) -> str | None:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @staticmethod
+    def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))

@@ -65,7 +65,7 @@ def test_default_path_is_the_data_dir_database(db: Store, home: Path) -> None:
 def test_new_database_is_versioned_wal_and_waits_for_writers(db: Store) -> None:
     raw = sqlite3.connect(db.path)
     try:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert raw.execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
     finally:
@@ -90,24 +90,25 @@ def test_migrations_run_in_order_each_in_one_transaction(
         db.add(make_paper(1))
         path = db.path
 
-    def to_v2(conn: sqlite3.Connection) -> None:
-        conn.execute("CREATE TABLE library (paper_id TEXT PRIMARY KEY)")
-        conn.execute("INSERT INTO library SELECT paper_id FROM bookmark")
+    def next_step(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE copied (paper_id TEXT PRIMARY KEY)")
+        conn.execute("INSERT INTO copied SELECT paper_id FROM bookmark")
 
-    def broken_v3(conn: sqlite3.Connection) -> None:
+    def broken_step(conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(store, "MIGRATIONS", (*store.MIGRATIONS, to_v2, broken_v3))
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
+    base = len(store.MIGRATIONS)
+    monkeypatch.setattr(store, "MIGRATIONS", (*store.MIGRATIONS, next_step, broken_step))
+    monkeypatch.setattr(store, "SCHEMA_VERSION", base + 2)
     with pytest.raises(RuntimeError, match="migration bug"):
         Store(path)
 
     raw = sqlite3.connect(path)
     try:
-        # v2 committed on its own; the failed v3 left no table and no version bump behind.
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert raw.execute("SELECT paper_id FROM library").fetchall() == [(make_paper(1).id,)]
+        # The good step committed on its own; the failed one left no table and no version bump.
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == base + 1
+        assert raw.execute("SELECT paper_id FROM copied").fetchall() == [(make_paper(1).id,)]
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "half_done" not in tables
     finally:
