@@ -34,6 +34,11 @@ async def test_opens_on_the_sample_with_counts_and_detail() -> None:
         assert "The escalating demand for long-context" in app.detail.text
         assert "Fri 21 Mar 2025" in app.detail.text
         assert app.focused is app.paper_list
+        # Wide: the list on the left (about 40%), the abstract beside it, the filter on top.
+        lst, detail = app.paper_list.region, app.detail.region
+        assert lst.x == 0 and 44 <= lst.width <= 52
+        assert detail.x == lst.right and detail.y == lst.y
+        assert app.filter_input.region.bottom <= lst.y
 
 
 async def test_movement_keys_and_detail_follows() -> None:

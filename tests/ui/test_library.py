@@ -121,6 +121,7 @@ async def test_a_malformed_filter_is_shown_and_keeps_the_results() -> None:
         await settle(pilot)
         error = app.query_one("#query-error", Label)
         assert error.display and "tga" in str(error.content)
+        assert error.region.y >= app.filter_input.region.bottom, "the message sits under the filter"
         assert list(app.paper_list.order) == list(before)
         await pilot.press("end", *["backspace"] * 7)
         await settle(pilot)

@@ -236,7 +236,7 @@ class PapershelfApp(App[None]):
         )
         yield Label("", id="query-error")
         yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="fetching")
-        with Horizontal(id="main"):
+        with Horizontal(id="main", classes="panes"):
             yield PaperList(id="papers")
             yield DetailPane(id="detail")
         yield Footer()
