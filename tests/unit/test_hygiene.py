@@ -20,6 +20,7 @@ CORE = [
     "parser",
     "search",
     "searchindex",
+    "indexcache",
     "store",
     "export",
     "query",

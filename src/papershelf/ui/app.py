@@ -26,6 +26,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar
 from papershelf import export
 from papershelf.errors import UserError
 from papershelf.fetch import FetchRequest, fetch_papers
+from papershelf.indexcache import cache_key, load_or_build
 from papershelf.library import library_papers
 from papershelf.locations import sample_digest
 from papershelf.model import Paper
@@ -317,7 +318,8 @@ class PapershelfApp(App[None]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self, papers: Sequence[Paper]) -> None:
         columns = FilterColumns(papers)
-        self.post_message(IndexReady(papers, SearchIndex.build(papers), columns))
+        key = None if self.library_mode else cache_key(self.sources)
+        self.post_message(IndexReady(papers, load_or_build(papers, key), columns))
 
     @on(IndexReady)
     def _index_ready(self, message: IndexReady) -> None:
