@@ -368,3 +368,17 @@ async def test_unreadable_source_shows_the_error(tmp_path: Path) -> None:
         shown = "".join(row_text(app, y).strip() for y in range(5))
         assert "empty.txt" in shown
         assert app.is_running
+
+
+async def test_keys_typed_in_one_burst_run_in_order() -> None:
+    """A terminal delivers fast typing as one read; Tab must not overtake the keys before it."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key, char in [("b", "b"), ("j", "j"), ("j", "j"), ("b", "b"), ("tab", "\t")]:
+            app.post_message(events.Key(key, char))  # queued together, as the driver does
+        await settle(pilot)
+        assert app.view == "bookmarks"
+        assert app.paper_list.border_title == "Bookmarks 2/2"

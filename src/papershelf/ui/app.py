@@ -44,7 +44,7 @@ from papershelf.ui.messages import (
     SearchDone,
 )
 from papershelf.ui.modals import CopyMenu, NoteEditor, TagsEditor
-from papershelf.ui.paper_list import PaperList
+from papershelf.ui.paper_list import VIEW_TAB, PaperList
 from papershelf.urls import is_web_url
 
 FILTER_SYNTAX = """\
@@ -75,6 +75,7 @@ class FilterInput(Input):
     """The filter bar: Enter or ↓ go to the list keeping the filter, Esc clears it."""
 
     BINDINGS = [
+        VIEW_TAB,
         Binding("down,enter", "app.focus_list", "To the list", show=False, id="filter.to_list"),
         Binding("escape", "app.clear_filter", "Clear filter", show=False, id="filter.clear"),
     ]
@@ -95,14 +96,10 @@ class PapershelfApp(App[None]):
         Binding(
             "b", "toggle_bookmark", "Bookmark", tooltip="Bookmark or un-bookmark", id="bookmark"
         ),
-        Binding(
-            "tab",
-            "toggle_view",
-            "Bookmarks",
-            tooltip="Switch all papers / bookmarks",
-            priority=True,
-            id="view.toggle",
-        ),
+        # Listed here for the help and the palette; the widgets bind Tab themselves (see
+        # VIEW_TAB) because the screen's focus-next would take it first, and a priority
+        # binding would run ahead of keys still queued for the list.
+        Binding("tab", "toggle_view", "Bookmarks", tooltip=VIEW_TAB.tooltip, show=False, id="view"),
         Binding("1", "show_view('all')", "All papers", show=False, id="view.all"),
         Binding("2", "show_view('bookmarks')", "Bookmarks", show=False, id="view.bookmarks"),
         Binding(

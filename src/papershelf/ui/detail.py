@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from papershelf.model import Paper
 from papershelf.store import Bookmark
+from papershelf.ui.paper_list import VIEW_TAB
 from papershelf.urls import is_web_url
 
 
@@ -86,6 +87,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
         Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
         Binding("space", "page_down", "Page down", show=False, id="detail.page_down"),
+        VIEW_TAB,
     ]
 
     def compose(self) -> ComposeResult:

@@ -42,7 +42,8 @@ def key_label(keys: str) -> str:
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     rows = []
     for binding in bindings:
-        if isinstance(binding, Binding) and binding.description:
+        # Bindings that call an app action are the app's keys, listed with them.
+        if isinstance(binding, Binding) and binding.description and "app." not in binding.action:
             rows.append((key_label(binding.key), binding.tooltip or binding.description))
     return rows
 

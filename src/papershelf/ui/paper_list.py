@@ -30,6 +30,12 @@ STATE_GLYPHS = {"to-read": "○", "reading": "◐", "done": "●"}
 EMPTY_ORDER: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 
 
+VIEW_TAB = Binding(
+    "tab", "app.toggle_view", "Bookmarks", tooltip="Switch all papers / bookmarks", id="view.toggle"
+)
+"""Tab switches views from every pane; bound per widget so it runs in key order."""
+
+
 class PaperList(ScrollView, can_focus=True):
     """The filterable list; posts `Highlighted` as the cursor moves and `Selected` on Enter."""
 
@@ -41,6 +47,7 @@ class PaperList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
         Binding("enter", "select", "Read", tooltip="Focus the abstract", id="list.select"),
+        VIEW_TAB,
     ]
 
     COMPONENT_CLASSES = {
