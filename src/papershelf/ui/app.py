@@ -268,7 +268,7 @@ class PapershelfApp(App[None]):
 
     # -- loading --------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def load_papers(self) -> None:
         stdin = io.StringIO(self.stdin_text) if self.stdin_text is not None else None
         try:
@@ -297,7 +297,8 @@ class PapershelfApp(App[None]):
                 title=f"{len(message.warnings)} warning(s) while reading",
                 severity="warning",
             )
-        self.build_index(self.papers)
+        # Index after the first paint: the build holds the GIL for seconds at 100k papers.
+        self.call_after_refresh(self.build_index, self.papers)
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
@@ -312,7 +313,9 @@ class PapershelfApp(App[None]):
         if self.focused is None:
             self.set_focus(self.paper_list)
 
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    # Every worker names itself: without `description`, Textual builds one from repr() of the
+    # arguments, which for 100k papers costs seconds and ~200 MB on the UI thread.
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
     def build_index(self, papers: Sequence[Paper]) -> None:
         columns = FilterColumns(papers)
         key = None if self.library_mode else cache_key(self.sources)
@@ -364,7 +367,7 @@ class PapershelfApp(App[None]):
         else:
             self.scan(self.generation, papers, raw)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="scan")
     def scan(self, generation: int, papers: Sequence[Paper], raw: str) -> None:
         query = parse_query(raw)
         big = len(papers) > SCAN_ALL_LIMIT
@@ -617,7 +620,7 @@ class PapershelfApp(App[None]):
         self.query_one("#fetching", ProgressBar).display = True
         self.fetch_today()
 
-    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False, description="fetch")
     def fetch_today(self) -> None:
         try:
             papers = fetch_papers(FetchRequest())

@@ -30,6 +30,9 @@ STATE_GLYPHS = {"to-read": "○", "reading": "◐", "done": "●"}
 EMPTY_ORDER: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 
 
+_NOBODY = object()
+"""Sentinel: no paper has been announced yet (None means 'the list is empty')."""
+
 VIEW_TAB = Binding(
     "tab", "app.toggle_view", "Bookmarks", tooltip="Switch all papers / bookmarks", id="view.toggle"
 )
@@ -88,12 +91,14 @@ class PaperList(ScrollView, can_focus=True):
         self._multi_day = False
         self._rank_width = 2
         self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._announced: object = _NOBODY
 
     # -- data -----------------------------------------------------------------------------
 
     def set_papers(self, papers: Sequence[Paper]) -> None:
         """New underlying papers (a new digest or view); shows them in their own order."""
         self.papers = papers
+        self._announced = _NOBODY
         days = {p.date for p in papers}
         self._multi_day = len(days) > 1
         self._rank_width = max(2, len(str(max((p.rank for p in papers), default=0))))
@@ -146,7 +151,11 @@ class PaperList(ScrollView, can_focus=True):
     def watch_cursor(self, cursor: int) -> None:
         self._scroll_to_cursor()
         self.refresh()
-        self.post_message(self.Highlighted(self.current))
+        current = self.current
+        # Typing in the filter often keeps the same paper on top: don't redraw its abstract.
+        if current is not self._announced:
+            self._announced = current
+            self.post_message(self.Highlighted(current))
 
     def _scroll_to_cursor(self) -> None:
         height = max(1, self.scrollable_content_region.height)
