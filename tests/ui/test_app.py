@@ -382,3 +382,29 @@ async def test_keys_typed_in_one_burst_run_in_order() -> None:
         await settle(pilot)
         assert app.view == "bookmarks"
         assert app.paper_list.border_title == "Bookmarks 2/2"
+
+
+async def test_a_big_digest_paints_its_first_papers_before_the_parse_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.message import Message
+
+    from papershelf import parser
+    from papershelf.ui.messages import PapersLoaded, PapersPartial
+
+    monkeypatch.setattr(parser, "_BLOCK_SIZE", 4096)  # many blocks from a small file
+    digest = tmp_path / "big.txt"
+    blocks = ["Mar 21"]
+    for n in range(300):
+        blocks += [f"Paper number {n}", f"An abstract for paper {n}, long enough to read."]
+    digest.write_text("\n\n".join(blocks), encoding="utf-8")
+    seen: list[Message] = []
+    app = make_app([digest])
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+        await settle(pilot)
+        partial = [m for m in seen if isinstance(m, PapersPartial)]
+        loaded = [m for m in seen if isinstance(m, PapersLoaded)]
+        assert len(partial) == 1 and len(loaded) == 1
+        assert 0 < len(partial[0].papers) < 300
+        assert seen.index(partial[0]) < seen.index(loaded[0])
+        assert app.paper_list.border_title == "Papers 300/300"

@@ -41,6 +41,7 @@ from papershelf.ui.messages import (
     IndexReady,
     LoadFailed,
     PapersLoaded,
+    PapersPartial,
     SearchDone,
 )
 from papershelf.ui.modals import CopyMenu, NoteEditor, TagsEditor
@@ -276,19 +277,47 @@ class PapershelfApp(App[None]):
                 self.post_message(PapersLoaded(library_papers(self.store), ()))
                 return
             sources = self.sources or [sample_digest()]
-            result = parse_sources(sources, year=self.year, stdin=stdin)
+            result = parse_sources(
+                sources, year=self.year, stdin=stdin, on_batch=self._first_batch_once()
+            )
         except UserError as exc:
             self.post_message(LoadFailed(str(exc)))
             return
         self.post_message(PapersLoaded(result.papers, result.warnings))
 
+    def _first_batch_once(self) -> Callable[[Sequence[Paper]], None]:
+        """A parse callback that hands the first batch to the UI, so a big digest paints at
+        once while the rest is read; the full list replaces it when the parse ends."""
+        sent = False
+
+        def first_batch(batch: Sequence[Paper]) -> None:
+            nonlocal sent
+            if not sent and batch:
+                sent = True
+                self.post_message(PapersPartial(list(batch)))
+
+        return first_batch
+
+    @on(PapersPartial)
+    def _papers_partial(self, message: PapersPartial) -> None:
+        if self.loaded or self.view != VIEW_ALL:
+            return
+        self.paper_list.loading = False
+        self.paper_list.set_papers(message.papers)
+        self.paper_list.border_title = f"Papers {len(message.papers):,} so far, reading…"
+        if self.focused is None:
+            self.set_focus(self.paper_list)
+
     @on(PapersLoaded)
     def _papers_loaded(self, message: PapersLoaded) -> None:
         self.papers = message.papers
+        shown = self.paper_list.current if self.paper_list.papers else None
         self._done_loading()
         if self.view == VIEW_ALL:
             self.paper_list.set_papers(self.papers)
             self._apply_filter()
+            if shown is not None and self.paper_list.cursor == 0:
+                self.paper_list.move_to(shown.id)  # where the reader got to while it loaded
         if message.warnings:
             first = "\n".join(str(w) for w in message.warnings[:3])
             more = len(message.warnings) - 3
@@ -387,6 +416,9 @@ class PapershelfApp(App[None]):
         papers, _, _ = self._view_papers()
         shown = len(self.paper_list.order)
         name = "Bookmarks" if self.view == VIEW_BOOKMARKS else "Papers"
+        if not self.loaded and self.view == VIEW_ALL:
+            self.paper_list.border_title = "Papers, reading…"
+            return
         self.paper_list.border_title = f"{name} {shown}/{len(papers)}"
         self.paper_list.border_subtitle = "" if self.view == VIEW_BOOKMARKS else "Tab: bookmarks"
 

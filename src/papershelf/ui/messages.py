@@ -24,6 +24,13 @@ class PapersLoaded(Message):
 
 
 @dataclass
+class PapersPartial(Message):
+    """The first papers of a big digest, to paint while the rest is parsed."""
+
+    papers: Sequence[Paper]
+
+
+@dataclass
 class LoadFailed(Message):
     """The sources could not be read; `error` is the one-line user message."""
 
