@@ -80,6 +80,9 @@ class TerminalResult:
     sample_papers: int
     big_n: int
     big_s: list[float]
+    """Until the whole list is shown (`Papers N/N`)."""
+    big_first_s: list[float]
+    """Until the first paper's title is on screen (the list paints a first batch early)."""
     first_open: PeakMemory | None
     """Peak memory in an empty data directory: the app builds (and saves) its index."""
     reopened: PeakMemory | None
@@ -228,16 +231,27 @@ def _targets(run: BenchRun) -> list[str]:
     term = run.terminal
     if term is not None:
         empty = median(term.empty_s)
+        first = median(term.big_first_s)
         big = median(term.big_s)
         big_size = next(s for s in run.sizes if s.n == term.big_n)
         rows.append(
             [
-                f"Open to first paint, {count(term.big_n)}",
-                secs(big),
+                f"Open to first paint (first papers on screen), {count(term.big_n)}",
+                secs(first),
                 f"≤ {FIRST_PAINT_S:.1f} s",
                 f"empty Textual app {secs(empty)}",
+                ratio(first, empty),
+                _status(first, FIRST_PAINT_S, big_size),
+            ]
+        )
+        rows.append(
+            [
+                f"Open to the whole list shown, {count(term.big_n)}",
+                secs(big),
+                "report",
+                f"empty Textual app {secs(empty)}",
                 ratio(big, empty),
-                _status(big, FIRST_PAINT_S, big_size),
+                "reported",
             ]
         )
         sample = median(term.sample_s)
@@ -481,7 +495,8 @@ def _terminal_section(run: BenchRun) -> list[str]:
     rows = [
         row("`python bench/empty_app.py` (floor)", "–", term.empty_s),
         row("`papershelf` (bundled sample)", str(term.sample_papers), term.sample_s),
-        row("`papershelf FILE`", count(term.big_n), term.big_s),
+        row("`papershelf FILE`: first papers on screen", count(term.big_n), term.big_first_s),
+        row("`papershelf FILE`: whole list shown", count(term.big_n), term.big_s),
     ]
     lines = [
         "## Open to first paint in a terminal",
@@ -490,7 +505,9 @@ def _terminal_section(run: BenchRun) -> list[str]:
         "`PAPERSHELF_HOME` a new empty directory each run: a first open), timed from spawning "
         "it until its output contains the list's border title with the full count (`Papers 46/46`, "
         f"`Papers {term.big_n}/{term.big_n}`), which is drawn once the parse is applied and the "
-        "list painted; for the empty app, until `ready` is drawn. Killed after each run.",
+        "list painted; for the empty app, until `ready` is drawn. A big digest paints its first "
+        "batch of papers while the rest is parsed: *first papers on screen* waits for the first "
+        "paper's title instead of the full count. Killed after each run.",
         "",
         *_table(header, rows),
     ]
