@@ -20,6 +20,11 @@ landing exactly on a wrap point, which is the one case this gets wrong ("pre-and
 the ends of lines never matter. Likewise "a--" + "b" and "a" + "--b" join without a space, as
 `textwrap` splits an em-dash "a--b" there.
 
+Big files. A digest file is read and parsed a megabyte at a time, each block cut at a blank
+line, so a 170 MB digest never sits in memory whole next to its papers; the papers of each block
+can be handed on (`parse_sources(on_batch=...)`) while the rest is still being read. JSON needs
+its whole text and is read at once.
+
 Everything a user can get wrong raises `UserError` with a one-line message naming the file;
 recoverable oddities become `ParseWarning`s with a line number where one is known.
 """
@@ -31,15 +36,15 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 from urllib.parse import urlsplit
 
 from papershelf.errors import UserError
 from papershelf.latex import decode_latex
-from papershelf.model import Paper, paper_id
+from papershelf.model import Paper, make_paper, paper_id
 from papershelf.text import normalize_title, strip_controls
 from papershelf.urls import is_web_url
 
@@ -66,9 +71,17 @@ CHROME = frozenset(
     }
 )
 _CHROME_MAX = max(len(line) for line in CHROME)
+# ASCII first letters a chrome line can start with; other paragraphs skip the full comparison.
+_CHROME_INITIALS = frozenset(line[0] for line in CHROME) | {line[0].upper() for line in CHROME}
 
 # Longest paragraph that can still be a title; arXiv titles stay well under this.
 TITLE_MAX = 300
+
+# Bytes read from a file at a time (text is cut into blocks of as many characters). A block
+# ends at a blank line and is parsed and dropped before the next is read. Small enough that a
+# block's text and buffers add little to the papers (peak memory stays ~1.3x a 170 MB file),
+# big enough that the per-block work does not show. Tests shrink it to find the seams.
+_BLOCK_SIZE = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,30 +119,61 @@ class _SourceError(UserError):
 
 
 def parse_sources(
-    sources: Sequence[str | Path], *, year: int | None = None, stdin: TextIO | None = None
+    sources: Sequence[str | Path],
+    *,
+    year: int | None = None,
+    stdin: TextIO | None = None,
+    on_batch: Callable[[Sequence[Paper]], None] | None = None,
 ) -> ParseResult:
     """Parse every source in order; a paper seen twice (same `Paper.id`) keeps its first copy.
 
     A source is a file, a directory (its `*.txt` and `*.json` files, sorted by name) or "-" for
     stdin. A file named explicitly must yield papers; inside a directory a bad or empty file
     becomes a warning, and only a directory that yields nothing at all is an error.
+
+    `on_batch`, if given, is called in this thread with each batch of new papers as soon as it
+    is parsed (a block of a big file, a whole small one), in final order and without
+    duplicates: the result's `papers` is the batches joined. If a `UserError` is raised, drop
+    whatever the batches delivered (a named file can turn out to be binary deep inside).
     """
-    parts = [part for source in sources for part in _parse_source(source, year=year, stdin=stdin)]
-    if len(parts) == 1:
-        return parts[0]  # already free of duplicates
-    result = ParseResult()
-    for part in parts:
-        result.papers.extend(part.papers)
-        result.warnings.extend(part.warnings)
-    result.papers = _unique(result.papers)
-    return result
+    collector = _Collector(on_batch)
+    for source in sources:
+        _parse_source(source, collector, year=year, stdin=stdin)
+    return ParseResult(collector.papers, collector.warnings)
+
+
+class _Collector:
+    """The papers of every source so far, first copy of each id only, passed on batch by batch."""
+
+    def __init__(self, on_batch: Callable[[Sequence[Paper]], None] | None) -> None:
+        self.papers: list[Paper] = []
+        self.warnings: list[ParseWarning] = []
+        self._seen: set[str] = set()
+        self._on_batch = on_batch
+
+    def add(self, papers: list[Paper]) -> None:
+        seen = self._seen
+        ids = [paper.id for paper in papers]
+        if seen.isdisjoint(ids) and len(set(ids)) == len(ids):  # the usual batch: all new
+            seen.update(ids)
+            fresh = papers
+        else:
+            fresh = []
+            for paper in papers:
+                if paper.id not in seen:
+                    seen.add(paper.id)
+                    fresh.append(paper)
+        if fresh:
+            self.papers += fresh
+            if self._on_batch is not None:
+                self._on_batch(fresh)
 
 
 def _parse_source(
-    source: str | Path, *, year: int | None, stdin: TextIO | None
-) -> Iterator[ParseResult]:
+    source: str | Path, collector: _Collector, *, year: int | None, stdin: TextIO | None
+) -> None:
     if str(source) == STDIN:
-        yield _parse_stdin(stdin, year=year)
+        collector.warnings += _parse_stdin(stdin, collector.add, year=year)
         return
     path = Path(source)
     try:
@@ -139,12 +183,12 @@ def _parse_source(
     except OSError as exc:
         raise _SourceError(str(source), _os_problem(exc)) from None
     if is_dir:
-        yield from _parse_directory(path, year=year)
+        _parse_directory(path, collector, year=year)
     else:
-        yield _parse_file(path, year=year)
+        collector.warnings += _parse_file(path, collector.add, year=year)
 
 
-def _parse_directory(directory: Path, *, year: int | None) -> Iterator[ParseResult]:
+def _parse_directory(directory: Path, collector: _Collector, *, year: int | None) -> None:
     try:
         files = sorted(
             (p for p in directory.iterdir() if p.suffix.lower() in DIGEST_SUFFIXES and p.is_file()),
@@ -156,31 +200,32 @@ def _parse_directory(directory: Path, *, year: int | None) -> Iterator[ParseResu
         raise _SourceError(str(directory), "no digest files (*.txt or *.json) in this directory")
     problems: list[str] = []
     for path in files:
+        # A file here that turns out bad is skipped whole, so its papers wait until it is done.
+        papers: list[Paper] = []
         try:
-            result = _parse_file(path, year=year)
+            warnings = _parse_file(path, papers.extend, year=year)
         except _SourceError as exc:
             problems.append(f"{path.name}: {exc.problem}")
-            yield ParseResult(warnings=[ParseWarning(exc.source, None, f"skipped: {exc.problem}")])
+            collector.warnings.append(ParseWarning(exc.source, None, f"skipped: {exc.problem}"))
         else:
-            yield result
+            collector.add(papers)
+            collector.warnings += warnings
     if len(problems) == len(files):
         shown = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
         raise _SourceError(str(directory), f"no papers in any digest file ({shown})")
 
 
-def _parse_file(path: Path, *, year: int | None) -> ParseResult:
+def _parse_file(
+    path: Path, deliver: Callable[[list[Paper]], None], *, year: int | None
+) -> list[ParseWarning]:
     label = str(path)
     try:
-        data = path.read_bytes()
+        stream = path.open("rb", buffering=0)
         reference = _modified_date(path)
     except OSError as exc:
         raise _SourceError(label, _os_problem(exc)) from None
-    text, warnings = _decode(data, label)
-    del data  # keep one copy of a big file in memory, not two
-    result = parse_text(text, source=label, reference_date=reference, year=year)
-    _require_papers(result, text, label)
-    result.warnings[:0] = warnings
-    return result
+    with stream:
+        return _parse_stream(stream, label, reference, year, deliver)
 
 
 def _modified_date(path: Path) -> dt.date:
@@ -191,30 +236,206 @@ def _modified_date(path: Path) -> dt.date:
         return dt.date.today()
 
 
-def _parse_stdin(stdin: TextIO | None, *, year: int | None) -> ParseResult:
+def _parse_stdin(
+    stdin: TextIO | None, deliver: Callable[[list[Paper]], None], *, year: int | None
+) -> list[ParseWarning]:
     stream = stdin if stdin is not None else sys.stdin
     if stream is None:
         raise _SourceError(STDIN, "no standard input to read")
-    warnings: list[ParseWarning] = []
+    today = dt.date.today()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return _parse_stream(buffer, STDIN, today, year, deliver)
     try:
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            text, warnings = _decode(buffer.read(), STDIN)
-        else:
-            text = stream.read()
-            if "\x00" in text:
-                raise _SourceError(STDIN, _BINARY)
+        text = stream.read()
     except OSError as exc:
         raise _SourceError(STDIN, _os_problem(exc)) from None
     except UnicodeDecodeError:
         raise _SourceError(STDIN, "input is not UTF-8 text") from None
-    result = parse_text(text, source=STDIN, reference_date=dt.date.today(), year=year)
-    _require_papers(result, text, STDIN)
-    result.warnings[:0] = warnings
-    return result
+    if "\x00" in text:
+        raise _SourceError(STDIN, _BINARY)
+    return _parse_whole_text(text, STDIN, today, year, deliver)
 
 
 _BINARY = "binary file (contains NUL bytes), not a digest"
+
+
+def _parse_stream(
+    stream: BinaryIO,
+    label: str,
+    reference: dt.date,
+    year: int | None,
+    deliver: Callable[[list[Paper]], None],
+) -> list[ParseWarning]:
+    """Read and parse a byte stream block by block; JSON and UTF-16 are read whole instead."""
+    blocks = _byte_blocks(stream, label)
+    buffer, end = next(blocks, (bytearray(), 0))
+    if buffer.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), 0, end):
+        return _parse_whole(_rest(buffer, end, blocks), label, reference, year, deliver)
+    decoder = _Decoder(label)
+    start = len(codecs.BOM_UTF8) if buffer.startswith(codecs.BOM_UTF8, 0, end) else 0
+    text = decoder.decode(buffer, start, end, 0)
+    first = _NONBLANK.search(text, _bom_offset(text))
+    if first is None or text[first.start()] in "[{":  # JSON, or blank as far as we can see
+        del text
+        return _parse_whole(_rest(buffer, end, blocks), label, reference, year, deliver)
+    reader = _DigestReader(label, reference, year, deliver)
+    reader.feed(text[_bom_offset(text) :], _controls_free(buffer, start, end))
+    del text
+    for buffer, end in blocks:
+        text = decoder.decode(buffer, 0, end, reader.lines)
+        reader.feed(text, _controls_free(buffer, 0, end))
+        del text
+    reader.close()
+    reader.require_papers()
+    return [*decoder.warnings, *reader.warnings]
+
+
+def _rest(first: bytearray, end: int, blocks: Iterator[tuple[bytearray, int]]) -> bytes:
+    """The whole stream: the block read so far and all the others."""
+    data = bytes(first[:end])
+    return data + b"".join(bytes(buffer[:size]) for buffer, size in blocks)
+
+
+def _parse_whole(
+    data: bytes,
+    label: str,
+    reference: dt.date,
+    year: int | None,
+    deliver: Callable[[list[Paper]], None],
+) -> list[ParseWarning]:
+    text, warnings = _decode(data, label)
+    del data  # keep one copy of the file in memory, not two
+    return warnings + _parse_whole_text(text, label, reference, year, deliver)
+
+
+def _parse_whole_text(
+    text: str,
+    label: str,
+    reference: dt.date,
+    year: int | None,
+    deliver: Callable[[list[Paper]], None],
+) -> list[ParseWarning]:
+    """`parse_text` for a source the user named: it must hold papers."""
+    is_json, data = _sniff_json(text, label)
+    if is_json:
+        result = _from_json(data, label)
+        if not result.papers:
+            raise _SourceError(label, "no papers found")
+        deliver(result.papers)
+        return result.warnings
+    reader = _DigestReader(label, reference, year, deliver)
+    _read_text(reader, text)
+    reader.require_papers()
+    return reader.warnings
+
+
+def _byte_blocks(stream: BinaryIO, label: str) -> Iterator[tuple[bytearray, int]]:
+    """The stream in blocks of about `_BLOCK_SIZE` bytes, each ending right after a blank line.
+
+    A block is `buffer[:end]`, valid until the next one is asked for: one buffer is read into
+    again and again, as fresh memory for each block cost more in page faults than parsing it.
+    A cut after a blank line never splits a paragraph, a CRLF pair or a UTF-8 sequence, so each
+    block parses exactly as it would inside the whole text.
+    """
+    readinto: Callable[[memoryview], int | None] = stream.readinto  # type: ignore[attr-defined]
+    buffer = bytearray(max(_BLOCK_SIZE, 1))
+    size = 0
+    at_end = False
+    while not at_end:
+        while size < len(buffer):
+            try:
+                got = readinto(memoryview(buffer)[size:])
+            except OSError as exc:
+                raise _SourceError(label, _os_problem(exc)) from None
+            if not got:
+                at_end = True
+                break
+            size += got
+        cut = size if at_end else _last_cut(buffer, size)
+        if cut is None:  # no blank line in a whole buffer: a bigger one, and read on
+            buffer = buffer + bytearray(len(buffer))
+            continue
+        if cut:
+            yield buffer, cut
+        buffer[: size - cut] = buffer[cut:size]  # the start of the next block
+        size -= cut
+
+
+# Two line breaks with only blanks between them: the end of a separator between paragraphs.
+# A lone CR counts only once the next byte shows it is not the first half of a CRLF.
+_CUT_BYTES = re.compile(rb"(?:\n|\r(?!\n))[ \t]*(?:\r?\n|\r(?=[^\n]))")
+_CUT_TEXT = re.compile(_CUT_BYTES.pattern.decode("ascii"))
+
+
+def _last_cut(data: bytearray, end: int) -> int | None:
+    """Offset just after the last paragraph separator in `data[:end]`, looked for near the end."""
+    window = 1 << 12  # a few paragraphs; look further only if there is no blank line in them
+    while True:
+        start = max(0, end - window)
+        # A bare blank line (LF or CRLF) is found at C speed; the pattern, which also knows
+        # CR-only text and blank lines holding blanks, tries every offset.
+        lf, crlf = data.rfind(b"\n\n", start, end), data.rfind(b"\n\r\n", start, end)
+        cut = max(lf + 2 if lf >= 0 else 0, crlf + 3 if crlf >= 0 else 0)
+        if not cut:
+            for match in _CUT_BYTES.finditer(data, start, end):
+                cut = match.end()
+        if cut or start == 0:
+            return cut or None
+        window *= 16
+
+
+def _text_blocks(text: str, start: int) -> Iterator[str]:
+    """`text[start:]` in blocks of about `_BLOCK_SIZE` characters, cut as `_byte_blocks` does."""
+    size = _BLOCK_SIZE
+    while start < len(text):
+        match = _CUT_TEXT.search(text, start + size) if start + size < len(text) else None
+        end = match.end() if match else len(text)
+        yield text[start:end]
+        start = end
+
+
+class _Decoder:
+    """UTF-8 blocks to text with LF line ends; the first undecodable byte becomes a warning."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.warnings: list[ParseWarning] = []
+
+    def decode(self, data: bytes | bytearray, start: int, end: int, lines_before: int) -> str:
+        """`data[start:end]` as text; `lines_before`: line breaks in the stream before it."""
+        if data.find(b"\x00", start, end) >= 0:
+            raise _SourceError(self.label, _BINARY)
+        view = memoryview(data)[start:end]
+        if data.find(b"\r", start, end) >= 0:  # cheaper on bytes than on text
+            view = memoryview(_lf_only(view))
+        try:
+            return str(view, "utf-8")
+        except UnicodeDecodeError as exc:
+            if not self.warnings:
+                bad = exc.start
+                line = lines_before + _line_breaks(bytes(view[:bad])) + 1
+                message = (
+                    f"not valid UTF-8 (byte 0x{view[bad]:02x}); undecodable bytes shown as U+FFFD"
+                )
+                self.warnings.append(ParseWarning(self.label, line, message))
+            return str(view, "utf-8", "replace")
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _lf_only(view: memoryview) -> bytes:
+    """The bytes with every line end made LF (CRLF text: just its CRs dropped)."""
+    data = bytes(view)
+    if _LONE_CR.search(data) is None:
+        return data.replace(b"\r", b"")
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def _line_breaks(data: bytes) -> int:
+    """Line breaks in `data`: LF, CRLF and lone CR alike."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _decode(data: bytes, label: str) -> tuple[str, list[ParseWarning]]:
@@ -234,7 +455,7 @@ def _decode(data: bytes, label: str) -> tuple[str, list[ParseWarning]]:
             bad = exc.start + skip
             warning = ParseWarning(
                 label,
-                data.count(b"\n", 0, bad) + 1,
+                _line_breaks(data[:bad]) + 1,
                 f"not valid UTF-8 (byte 0x{data[bad]:02x}); undecodable bytes shown as U+FFFD",
             )
             return str(view[skip:], "utf-8", "replace"), [warning]
@@ -248,18 +469,6 @@ def _os_problem(exc: OSError) -> str:
     if isinstance(exc, IsADirectoryError):
         return "is a directory"
     return (exc.strerror or type(exc).__name__).lower()
-
-
-def _require_papers(result: ParseResult, text: str, label: str) -> None:
-    """A source the user named that holds no papers is an error, with the likely reason."""
-    if result.papers:
-        return
-    if _NONBLANK.search(text, _bom_offset(text)) is None:
-        raise _SourceError(label, "empty file" if label != STDIN else "empty input")
-    paragraphs = (_clean(raw) for _, raw in _paragraphs(text))
-    if all(_is_chrome(p) for p in paragraphs if p):
-        raise _SourceError(label, "only page chrome (header and subscribe lines), no papers")
-    raise _SourceError(label, "no papers found")
 
 
 def _unique(papers: Iterable[Paper]) -> list[Paper]:
@@ -292,16 +501,23 @@ def parse_text(
     year: int | None = None,
 ) -> ParseResult:
     """Parse digest text or Hugging Face JSON, telling them apart by content, not file name."""
-    first = _NONBLANK.search(text, _bom_offset(text))
-    if first is not None and text[first.start()] in "[{":
-        try:
-            data = json.loads(text[first.start() :] if first.start() else text)
-        except json.JSONDecodeError as exc:
-            if _JSON_OPENING.match(text, first.start()):
-                raise _json_error(source, exc) from None
-        else:
-            return _from_json(data, source)
+    is_json, data = _sniff_json(text, source)
+    if is_json:
+        return _from_json(data, source)
     return parse_digest(text, source=source, reference_date=reference_date, year=year)
+
+
+def _sniff_json(text: str, source: str) -> tuple[bool, Any]:
+    """(is JSON, the data): text opening like JSON must parse as JSON, else it is a digest."""
+    first = _NONBLANK.search(text, _bom_offset(text))
+    if first is None or text[first.start()] not in "[{":
+        return False, None
+    try:
+        return True, json.loads(text[first.start() :] if first.start() else text)
+    except json.JSONDecodeError as exc:
+        if _JSON_OPENING.match(text, first.start()):
+            raise _json_error(source, exc) from None
+        return False, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,10 +532,15 @@ _SEPARATORS = {
     "\r": re.compile(r"\r(?:[^\S\r]*\r)+"),
     "mixed": re.compile(r"(?:\r\n|\r(?!\n)|\n)(?:[^\S\r\n]*(?:\r\n|\r(?!\n)|\n))+"),
 }
+_SEPARATOR = _SEPARATORS["\n"]  # digest blocks have their line ends made "\n" first
 # Line breaks that join without a space: "Fine-|tuning", "statistics--|otherwise", "Rao|--Black".
-_JOINING_BREAK = re.compile(r"\n(?:(?<=\w-\n)(?=\w)|(?<=\w--\n)(?=\w)|(?<=\w\n)(?=--+\w))")
+# Two patterns that start with their literal text scan faster than one that tests every break.
+_HYPHEN_BREAK = re.compile(r"-\n(?=\w)(?:(?<=\w-\n)|(?<=\w--\n))")
+_DASH_BREAK = re.compile(r"\n--(?=-*\w)(?<=\w\n--)")
 # A line break with blanks beside it (trailing blanks, indented continuation lines).
 _BLANK_BY_BREAK = re.compile(r"\n(?:[ \t]|(?<=[ \t]\n))")
+# Either of those, or a dash after a break: what `_HYPHEN_BREAK` and spaces do not cover.
+_ODD_BREAK = re.compile(r"\n(?:[ \t]|--|(?<=[ \t]\n))")
 _TABS = re.compile(r"[ \t]*\t[ \t]*")
 _SPACE_RUNS = re.compile(r"\s{2,}")
 # The characters `strip_controls` removes (kept in step with it by a unit test), so that the
@@ -327,6 +548,12 @@ _SPACE_RUNS = re.compile(r"\s{2,}")
 _C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CONTROL_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+# The same set in UTF-8 bytes, found block by block: `_CONTROL_MARKS` zeroes the C0 bytes and
+# the lead bytes of the multi-byte ones (\xc2, \xd8, \xe2), which `_MULTIBYTE_CONTROL` confirms.
+_CONTROL_MARKS = bytes(0 if b in _C0_BYTES or b in b"\xc2\xd8\xe2" else 1 for b in range(256))
+_MULTIBYTE_CONTROL = re.compile(
+    rb"\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
 )
 _SENTENCE_BREAK = re.compile(r"[.!?](?<=\w\w[.!?])\s+[A-Z]")
 
@@ -380,6 +607,25 @@ def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
     yield pos, text[pos:]
 
 
+def _controls_free(data: bytes | bytearray, start: int, end: int) -> bool:
+    """Whether UTF-8 `data[start:end]` surely holds none of the characters `_clean` removes.
+
+    One table pass over a block replaces a scan per paragraph. Curly quotes and dashes share
+    a lead byte with the bidi controls, so each marked byte is looked at; in text so full of
+    them that checking paragraph by paragraph is cheaper, the answer is False: not known.
+    """
+    marks = data.translate(_CONTROL_MARKS)
+    find = marks.find
+    at = find(0, start, end)
+    for _ in range(max(16, (end - start) >> 9)):
+        if at < 0:
+            return True
+        if data[at] < 0x80 or _MULTIBYTE_CONTROL.match(data, at, end):
+            return False
+        at = find(0, at + 1, end)
+    return at < 0
+
+
 def _clean(raw: str) -> str:
     """One paragraph as one line: wrapped lines joined, controls removed, ends trimmed.
 
@@ -388,10 +634,7 @@ def _clean(raw: str) -> str:
     text = raw.strip()
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\t" in text:
-        text = _TABS.sub(" ", text)
-    if "\n" in text:
-        text = _join_lines(text)
+    text = _unwrap(text)
     if text.isascii():  # O(1); then only C0 controls are possible, found by a bytes table scan
         if len(text.encode("ascii").translate(None, _C0_BYTES)) == len(text):
             return text
@@ -400,11 +643,22 @@ def _clean(raw: str) -> str:
     return _SPACE_RUNS.sub(" ", strip_controls(text)).strip()
 
 
+def _unwrap(text: str) -> str:
+    """Tabs to single spaces and wrapped lines joined (`_clean` without the controls)."""
+    if "\t" in text:
+        text = _TABS.sub(" ", text)
+    if "\n" in text:
+        text = _join_lines(text)
+    return text
+
+
 def _join_lines(text: str) -> str:
     """Join hard-wrapped lines with one space; hyphen rules in the module docstring."""
-    if _BLANK_BY_BREAK.search(text):
-        text = "\n".join([line.strip() for line in text.split("\n")])
-    return _JOINING_BREAK.sub("", text).replace("\n", " ")
+    if _ODD_BREAK.search(text):  # the rarer cases, looked for in one pass
+        if _BLANK_BY_BREAK.search(text):
+            text = "\n".join([line.strip() for line in text.split("\n")])
+        text = _DASH_BREAK.sub("--", text)
+    return _HYPHEN_BREAK.sub("-", text).replace("\n", " ")
 
 
 def _is_chrome(paragraph: str) -> bool:
@@ -423,7 +677,10 @@ def _kind(paragraph: str) -> str:
     if len(paragraph) > TITLE_MAX or "://" in paragraph:
         return _ABSTRACT
     full_stop = paragraph.endswith(".")
-    several = _SENTENCE_BREAK.search(paragraph) is not None
+    several = (
+        ("." in paragraph or "?" in paragraph or "!" in paragraph)  # most titles have none
+        and _SENTENCE_BREAK.search(paragraph) is not None
+    )
     if not full_stop and not several:
         return _TITLE
     return _ABSTRACT if full_stop and several else _EITHER
@@ -465,93 +722,201 @@ def _latest_day(month: int, day: int, reference: dt.date) -> dt.date | None:
     return None
 
 
-class _DigestReader:
-    """Walks the paragraphs of one digest text, pairing titles with abstracts.
+def _read_text(reader: _DigestReader, text: str) -> None:
+    """Feed a whole text to `reader` in blocks, as a file would be read, and finish it."""
+    for block in _text_blocks(text, _bom_offset(text)):
+        data = block.encode("utf-8", "surrogatepass")
+        reader.feed(block, _controls_free(data, 0, len(data)))
+    reader.close()
 
-    `run` is one flat loop over locals because it runs once per paragraph of files with
-    hundreds of thousands of them; anything uncommon is a method call.
+
+class _DigestReader:
+    """Pairs titles with abstracts across the blocks of one digest, passing on papers per block.
+
+    `feed` is one flat loop over locals because it runs once per paragraph of files with
+    hundreds of thousands of them; anything uncommon is a method call. The section's date, the
+    rank, the title waiting for its abstract and the line count carry over from block to block.
     """
 
-    def __init__(self, text: str, source: str, reference: dt.date, year: int | None) -> None:
-        self.text = text
+    def __init__(
+        self,
+        source: str,
+        reference: dt.date,
+        year: int | None,
+        deliver: Callable[[list[Paper]], None],
+    ) -> None:
         self.source = source
         self.reference = reference
         self.year = year
-        self.papers: list[Paper] = []
+        self.deliver = deliver
         self.warnings: list[ParseWarning] = []
         self.arxiv_titles: dict[str, str] = {}
-        self._has_cr = "\r" in text
-        self._line_pos = 0
-        self._line = 1
+        self.lines = 0  # line breaks before the current block
+        self.count = 0  # papers made, duplicates included
+        # Whether anything but blanks, and anything but page chrome, was seen: when there are
+        # no papers, the reason a user gets.
+        self.nonblank = False
+        self.not_chrome = False
+        # The paper being read: its section's date, its rank, its title and where that starts
+        # (a paragraph index in this block, or minus its line once its block is done), and its
+        # abstract paragraphs.
+        self._date: dt.date | None = None
+        self._rank = 0
+        self._title: str | None = None
+        self._title_at = 0
+        self._parts: list[str] = []
+        self._batch: list[Paper] = []
+        self._block = ""
+        self._cursor = (0, 0, 0)  # (paragraph index, its offset, line breaks before it)
 
-    def run(self) -> ParseResult:
-        emit = self._emit
-        date: dt.date | None = None
-        rank = 0
-        title: str | None = None  # the paper being read: its title, where it starts,
-        title_pos = 0
-        parts: list[str] = []  # and its abstract paragraphs
-        for pos, raw in _paragraphs(self.text):
-            paragraph = _clean(raw)
+    def feed(self, block: str, clean: bool) -> None:
+        """Parse one block: text that ends at a paragraph break (or is the end of the input).
+
+        `clean` says the block holds no control characters, so paragraphs skip that check.
+        """
+        if "\r" in block:
+            block = block.replace("\r\n", "\n").replace("\r", "\n")
+        self._block, self._cursor = block, (0, 0, self.lines)
+        emit, warn, reference, year = self._emit, self._warn, self.reference, self.year
+        date, rank, title, title_at, parts = (
+            self._date,
+            self._rank,
+            self._title,
+            self._title_at,
+            self._parts,
+        )
+        pieces = _SEPARATOR.split(block)
+        unwrapped = False
+        for index, raw in enumerate(pieces):
+            if clean:
+                paragraph = raw.strip()
+                if "\n" in paragraph or "\t" in paragraph:
+                    paragraph = _unwrap(paragraph)
+                    unwrapped = True
+            else:
+                paragraph = _clean(raw)
+                if not paragraph and raw and not raw.isspace():
+                    self.nonblank = True  # nothing but control characters
             size = len(paragraph)
+            if size > TITLE_MAX:  # the common abstract: no chrome, date or title checks
+                if "\\" in paragraph:
+                    paragraph = decode_latex(paragraph)
+                if title is None:
+                    warn(index, f"text with no title, skipped: {_excerpt(paragraph)}")
+                else:
+                    parts.append(paragraph)
+                continue
+            if not paragraph:
+                continue
             if size <= _SHORT:
-                if not paragraph or _is_chrome(paragraph):
+                first = paragraph[0]
+                if (first in _CHROME_INITIALS or not first.isascii()) and _is_chrome(paragraph):
+                    self.nonblank = True
                     continue
-                is_date, day = _date_of(paragraph, self.reference, self.year)
-                if is_date:
-                    if title is not None:
-                        emit(title, title_pos, parts, date, rank)
-                        title = None
-                    if day is None:
-                        self._warn(
-                            pos, f"not a real day: {paragraph!r}; papers after it are undated"
-                        )
-                    date, rank = day, 0
-                    continue
+                if size <= _DATE_MAX:
+                    is_date, day = _date_of(paragraph, reference, year)
+                    if is_date:
+                        self.not_chrome = True
+                        if title is not None:
+                            emit(title, title_at, parts, date, rank)
+                            title = None
+                        if day is None:
+                            warn(
+                                index, f"not a real day: {paragraph!r}; papers after it are undated"
+                            )
+                        date, rank = day, 0
+                        continue
             if "\\" in paragraph:
                 paragraph = decode_latex(paragraph)
-            kind = _ABSTRACT if size > TITLE_MAX else _kind(paragraph)
+            if "." in paragraph or ":" in paragraph or "?" in paragraph or "!" in paragraph:
+                kind = _kind(paragraph)
+            else:  # without these, no link and no sentence: `_kind` would say so, slower
+                kind = _TITLE
             if title is None:
                 if kind is _ABSTRACT:
-                    self._warn(pos, f"text with no title, skipped: {_excerpt(paragraph)}")
+                    warn(index, f"text with no title, skipped: {_excerpt(paragraph)}")
                     continue
             elif kind is _ABSTRACT or (kind is _EITHER and not parts):
                 parts.append(paragraph)  # the abstract, or more of it
                 continue
             else:
-                emit(title, title_pos, parts, date, rank)
-            title, title_pos, parts = paragraph, pos, []
+                emit(title, title_at, parts, date, rank)
+            title, title_at, parts = paragraph, index, []
             rank += 1
-        if title is not None:
-            emit(title, title_pos, parts, date, rank)
-        return ParseResult(_unique(self.papers), self.warnings)
+        newlines = _line_breaks_in(block, pieces, clean and not unwrapped)
+        if title is not None and title_at >= 0:  # its block is about to go
+            title_at = -self._line_near_end(title_at, len(pieces), newlines)
+        self._date, self._rank, self._title, self._title_at, self._parts = (
+            date,
+            rank,
+            title,
+            title_at,
+            parts,
+        )
+        self.lines += newlines
+        self._block = ""
+        self._flush()
 
-    def _emit(
-        self, title: str, pos: int, parts: list[str], date: dt.date | None, rank: int
-    ) -> None:
+    def close(self) -> None:
+        """The end of the input: the last paper is complete."""
+        if self._title is not None:
+            self._emit(self._title, self._title_at, self._parts, self._date, self._rank)
+            self._title = None
+        self._flush()
+
+    def require_papers(self) -> None:
+        """A source the user named that holds no papers is an error, with the likely reason."""
+        if self.count:
+            return
+        if not (self.nonblank or self.not_chrome):
+            raise _SourceError(self.source, "empty file" if self.source != STDIN else "empty input")
+        if not self.not_chrome:
+            raise _SourceError(
+                self.source, "only page chrome (header and subscribe lines), no papers"
+            )
+        raise _SourceError(self.source, "no papers found")
+
+    def _flush(self) -> None:
+        if self._batch:
+            batch, self._batch = self._batch, []
+            self.deliver(batch)
+
+    def _emit(self, title: str, at: int, parts: list[str], date: dt.date | None, rank: int) -> None:
         """Turn a title and its abstract paragraphs into a `Paper`."""
-        title = _tidy_title(title)
+        if "  " in title:
+            title = _tidy_title(title)
         abstract = parts[0] if len(parts) == 1 else "\n\n".join(parts)
         if not abstract:
-            self._warn(pos, f"title with no abstract: {_excerpt(title)}")
+            self._warn(at, f"title with no abstract: {_excerpt(title)}")
         urls: tuple[str, ...] = ()
-        arxiv_id = None
+        code_url: str | None = None
+        arxiv_id: str | None = None
         if ":" in abstract or "/" in abstract:  # cheap gate: every link and arXiv id has one
-            urls = _find_urls(abstract)
-            arxiv_id = _find_arxiv_id(abstract)
-            if arxiv_id is not None:
-                arxiv_id = self._own_arxiv_id(arxiv_id, title)
-        self.papers.append(
-            Paper(
-                id=paper_id(title, arxiv_id),
-                title=title,
-                abstract=abstract,
-                date=date,
-                rank=rank,
-                urls=urls,
-                code_url=_first_repo(urls) if urls else None,
-                arxiv_id=arxiv_id,
-                source=self.source,
+            may_link, may_cite = _link_hints(abstract)
+            if may_link:
+                urls = _find_urls(abstract)
+                code_url = _first_repo(urls) if urls else None
+            if may_cite:
+                arxiv_id = _find_arxiv_id(abstract)
+                if arxiv_id is not None:
+                    arxiv_id = self._own_arxiv_id(arxiv_id, title)
+        self.count += 1
+        self._batch.append(
+            make_paper(
+                paper_id(title, arxiv_id),
+                title,
+                abstract,
+                date,
+                rank,
+                urls,
+                code_url,
+                arxiv_id,
+                (),
+                self.source,
+                None,
+                None,
+                None,
+                None,
             )
         )
 
@@ -562,23 +927,52 @@ class _DigestReader:
             return arxiv_id
         return None
 
-    def _warn(self, pos: int, message: str) -> None:
-        self.warnings.append(ParseWarning(self.source, self._line_at(pos), message))
+    def _warn(self, at: int, message: str) -> None:
+        self.not_chrome = self.nonblank = True
+        self.warnings.append(ParseWarning(self.source, self._line(at), message))
 
-    def _line_at(self, pos: int) -> int:
-        """1-based line of the paragraph at `pos`, counting on from the last answer.
+    def _line_near_end(self, at: int, count: int, newlines: int) -> int:
+        """`_line` for paragraph `at` of the `count` in this block, `newlines` line breaks.
 
-        Only warnings need line numbers, so they are counted lazily; positions only grow.
+        The title still waiting at the end of a block is one of its last paragraphs, so its
+        separators are found from the end rather than the start.
         """
-        text, start = self.text, self._line_pos
-        first = _NONBLANK.search(text, pos)
-        pos = first.start() if first else pos
-        lines = text.count("\n", start, pos)
-        if self._has_cr:
-            lines += text.count("\r", start, pos) - text.count("\r\n", start, pos)
-        self._line += lines
-        self._line_pos = pos
-        return self._line
+        block, pos = self._block, 0
+        need = count - at  # separators from the one before paragraph `at` to the end
+        window = 1 << 12
+        while at:
+            low = max(0, len(block) - window)
+            # Every separator that ends past `low` is found, but perhaps the first.
+            ends = [match.end() for match in _SEPARATOR.finditer(block, low)]
+            if len(ends) >= need or not low:
+                pos = ends[-need]
+                break
+            window *= 4
+        lines = self.lines + newlines - block.count("\n", pos)
+        first = _NONBLANK.search(block, pos)
+        return lines + block.count("\n", pos, first.start() if first else pos) + 1
+
+    def _line(self, at: int) -> int:
+        """1-based line of paragraph `at` of the current block (or the line itself, if < 0).
+
+        Only warnings need line numbers, so they are counted lazily: the separators before the
+        paragraph are found again, walking on from the last answer.
+        """
+        if at < 0:
+            return -at
+        index, pos, lines = self._cursor
+        block = self._block
+        if at < index:
+            index, pos, lines = 0, 0, self.lines
+        while index < at:
+            match = _SEPARATOR.search(block, pos)
+            if match is None:  # not reached: `at` came from splitting this block
+                break
+            lines += block.count("\n", pos, match.end())
+            index, pos = index + 1, match.end()
+        self._cursor = (index, pos, lines)
+        first = _NONBLANK.search(block, pos)
+        return lines + block.count("\n", pos, first.start() if first else pos) + 1
 
 
 def _tidy_title(title: str) -> str:
@@ -586,8 +980,49 @@ def _tidy_title(title: str) -> str:
     return " ".join(title.split()) if "  " in title else title
 
 
+def _line_breaks_in(block: str, pieces: list[str], plain: bool) -> int:
+    """Line breaks in `block`, split into `pieces`; `plain`: none of them holds one inside.
+
+    Counting is a pass over the block, needless when the only breaks are two per separator.
+    """
+    separators = len(pieces) - 1
+    if (
+        plain
+        and len(block) - sum(map(len, pieces)) == 2 * separators
+        and "\n" not in pieces[0]  # blank lines at the start or end of the input
+        and "\n" not in pieces[-1]
+    ):
+        return 2 * separators
+    return block.count("\n")
+
+
 def _excerpt(text: str, limit: int = 80) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _link_hints(text: str) -> tuple[bool, bool]:
+    """(may hold a link, may cite an arXiv id): its colons and slashes looked at, not its text.
+
+    A link needs "://" and an arXiv mention "iv:" or "iv.org/"; finding single characters runs
+    at memory speed, where the full patterns would scan every abstract.
+    """
+    link = cite = False
+    find = text.find
+    at = find(":")
+    while at >= 0:
+        if text.startswith("//", at + 1):
+            link = True
+        elif text.endswith("iv", 0, at):
+            cite = True
+        at = find(":", at + 1)
+    if not cite:
+        at = find("/")
+        while at >= 0:
+            if text.endswith("iv.org", 0, at):
+                cite = True
+                break
+            at = find("/", at + 1)
+    return link, cite
 
 
 def parse_digest(
@@ -603,7 +1038,10 @@ def parse_digest(
     (default today); `year` overrides that guess. A year written in the line always wins.
     """
     reference = reference_date or dt.date.today()
-    return _DigestReader(text, source, reference, year).run()
+    papers: list[Paper] = []
+    reader = _DigestReader(source, reference, year, papers.extend)
+    _read_text(reader, text)
+    return ParseResult(_unique(papers), reader.warnings)
 
 
 # --------------------------------------------------------------------------------------------
@@ -649,6 +1087,10 @@ _GITHUB_PAGES = frozenset(
     ]
 )
 _REPO_PART = re.compile(r"[A-Za-z0-9_.-]+")
+# `https://github.com/owner/repo` and what may follow it; `urlsplit` reads these the same way.
+_GITHUB_REPO = re.compile(
+    r"https?://(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)(?:[/?#]|\Z)"
+)
 
 
 def _find_urls(text: str) -> tuple[str, ...]:
@@ -656,8 +1098,13 @@ def _find_urls(text: str) -> tuple[str, ...]:
     found = _URL.findall(text)
     if not found:
         return ()
-    urls = (_trim_url(url) for url in found)
-    return tuple(url for url in urls if _WEB_URL.match(url) and url.isprintable())
+    urls = []
+    for url in found:
+        if url[-1] in _URL_ENDINGS:
+            url = _trim_url(url)
+        if _WEB_URL.match(url) and url.isprintable():
+            urls.append(url)
+    return tuple(urls)
 
 
 def _trim_url(url: str) -> str:
@@ -679,6 +1126,12 @@ def _repo_url(url: str) -> str | None:
     """`https://github.com/owner/repo` (or the GitLab project) that `url` points into, if any."""
     if "github.com/" not in url and "gitlab.com/" not in url:
         return None
+    plain = _GITHUB_REPO.match(url)
+    if plain is not None:  # the usual shape, read without the cost of `urlsplit`
+        owner, repo = plain[1], plain[2].removesuffix(".git")
+        if not repo or owner.lower() in _GITHUB_PAGES:
+            return None
+        return f"https://github.com/{owner}/{repo}"
     parts = urlsplit(url)
     host = (parts.hostname or "").removeprefix("www.")
     segments = [s for s in parts.path.split("/") if s]
