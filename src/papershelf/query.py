@@ -1,19 +1,6 @@
 """Filters on top of free-text search: `lora has:code -is:read date:>=2024-03-01`.
 
-Query syntax (the help screen and the README quote this):
-
-    words              every word must match the title or abstract (typos forgiven)
-    "exact phrase"     the words in this order
-    -word, -"phrase"   leave out papers that match
-    has:code           links a code repository
-    is:bookmarked      in the reading list
-    is:read, is:unread marked read / not marked read
-    is:new             first seen since the last visit
-    state:to-read      bookmarked in that state (to-read, reading, done)
-    tag:NAME           bookmarked with that tag
-    date:YYYY-MM-DD    listed on that day; date:>=, date:>, date:<=, date:< for ranges
-    arxiv:ID           the paper with that arXiv id (arxiv:2403.12345)
-    -has:code, ...     a `-` before any filter negates it
+The syntax is `SYNTAX` below (the help screen shows it; the README quotes it).
 
 Everything combines with AND. Keys and values ignore case. A token is a filter when it starts
 with a key made of letters and a colon (`key:`); `http://...` and other `key://` tokens stay
@@ -49,6 +36,7 @@ __all__ = [
     "DATE_OPS",
     "IS_VALUES",
     "KEYS",
+    "SYNTAX",
     "Context",
     "Filter",
     "FilterColumns",
@@ -58,6 +46,20 @@ __all__ = [
     "parse_query",
     "run_query",
 ]
+
+SYNTAX = """\
+  words              every word must match the title or abstract (typos forgiven)
+  "exact phrase"     the words in this order
+  -word, -"phrase"   leave out papers that match
+  has:code           links a code repository
+  is:bookmarked      in the reading list
+  is:read, is:unread marked read / not marked read
+  is:new             first seen since the last visit
+  state:to-read      bookmarked in that state (to-read, reading, done)
+  tag:NAME           bookmarked with that tag
+  date:YYYY-MM-DD    listed on that day; date:>=, date:>, date:<=, date:< for ranges
+  arxiv:ID           the paper with that arXiv id (arxiv:2403.12345)
+  -has:code, ...     a - before any filter negates it"""
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]

@@ -31,6 +31,7 @@ from papershelf.library import library_papers
 from papershelf.locations import sample_digest
 from papershelf.model import Paper
 from papershelf.parser import parse_sources
+from papershelf.query import SYNTAX as QUERY_SYNTAX
 from papershelf.query import Context, FilterColumns, QueryError, parse_query, run_query
 from papershelf.search import SearchIndex
 from papershelf.store import STATES, Bookmark, Store
@@ -47,20 +48,6 @@ from papershelf.ui.messages import (
 from papershelf.ui.modals import CopyMenu, NoteEditor, TagsEditor
 from papershelf.ui.paper_list import VIEW_TAB, PaperList
 from papershelf.urls import is_web_url
-
-FILTER_SYNTAX = """\
-  words              every word must match the title or abstract (typos forgiven)
-  "exact phrase"     the words in this order
-  -word, -"phrase"   leave out papers that match
-  has:code           links a code repository
-  is:bookmarked      in the reading list
-  is:read, is:unread marked read / not marked read
-  is:new             first seen since the last visit
-  state:to-read      bookmarked in that state (to-read, reading, done)
-  tag:NAME           bookmarked with that tag
-  date:YYYY-MM-DD    listed on that day; date:>=, date:>, date:<=, date:< for ranges
-  arxiv:ID           the paper with that arXiv id
-  -has:code, ...     a - before any filter negates it"""
 
 SCAN_ALL_LIMIT = 20_000
 """Above this many papers, queries typed before the index is ready scan titles only."""
@@ -742,7 +729,7 @@ class PapershelfApp(App[None]):
                 [("Enter ↓", "Go to the list, keep the filter"), ("Esc", "Clear the filter")],
             ),
         ]
-        self.push_screen(HelpScreen(sections, FILTER_SYNTAX))
+        self.push_screen(HelpScreen(sections, QUERY_SYNTAX))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
