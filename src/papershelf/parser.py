@@ -759,7 +759,7 @@ class _DigestReader:
         self.not_chrome = False
         # The paper being read: its section's date, its rank, its title and where that starts
         # (a paragraph index in this block, or minus its line once its block is done), and its
-        # abstract paragraphs.
+        # abstract paragraphs (one list, emptied for each paper rather than made anew).
         self._date: dt.date | None = None
         self._rank = 0
         self._title: str | None = None
@@ -841,7 +841,8 @@ class _DigestReader:
                 continue
             else:
                 emit(title, title_at, parts, date, rank)
-            title, title_at, parts = paragraph, index, []
+            title, title_at = paragraph, index
+            parts.clear()
             rank += 1
         newlines = _line_breaks_in(block, pieces, clean and not unwrapped)
         if title is not None and title_at >= 0:  # its block is about to go
