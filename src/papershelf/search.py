@@ -25,6 +25,7 @@ merely mentions it); then digest order.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import os
@@ -671,12 +672,18 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(parts), starts, ends
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed_for_highlight(query: str) -> Query:
+    """The list highlights every visible title with the same query: parse it once."""
+    return parse_query(query)
+
+
 def highlight_spans(query: str, text: str) -> list[tuple[int, int]]:
     """[start, end) spans of `text` that the query's words or phrases matched; sorted, disjoint.
 
     Offsets are into the original `text`, even where folding changed lengths ("ß" -> "ss").
     """
-    parsed = parse_query(query)
+    parsed = _parsed_for_highlight(query)
     if not (parsed.words or parsed.phrases):
         return []
     folded, starts, ends = _fold_with_offsets(text)

@@ -7,6 +7,7 @@ messages back, so the first paint waits for the parse only and typing never wait
 
 from __future__ import annotations
 
+import gc
 import io
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -344,6 +345,9 @@ class PapershelfApp(App[None]):
         if message.papers is self.papers:
             self.index = message.index
             self.columns = message.columns
+            # The papers and the index live as long as the app: move them out of the cyclic
+            # GC's sight, or a full collection walks 100k records in the middle of a keystroke.
+            gc.freeze()
             if self.view == VIEW_ALL and self.filter_input.value.strip():
                 self._apply_filter()  # answers typed before the index was ready were a scan
 

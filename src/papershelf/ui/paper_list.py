@@ -224,8 +224,10 @@ class PaperList(ScrollView, can_focus=True):
         content = self._row_content(index, width)
         style = self.get_visual_style("paper-list--cursor") if row == self.cursor else base
         segments = content.render_segments(style)
-        rich_style = style.rich_style
-        return Strip([*segments, Segment(" " * width, rich_style)]).crop(0, width)
+        pad = width - content.cell_length  # the row is truncated to fit: pad, never crop
+        if pad > 0:
+            segments.append(Segment(" " * pad, style.rich_style))
+        return Strip(segments, max(width, content.cell_length))
 
     def _row_content(self, index: int, width: int) -> Content:
         paper = self.papers[index]
