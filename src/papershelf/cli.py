@@ -20,6 +20,7 @@ from papershelf.locations import sample_digest
 from papershelf.model import Paper
 
 if TYPE_CHECKING:
+    from papershelf.query import Query
     from papershelf.search import SearchIndex
     from papershelf.store import Store
 
@@ -125,31 +126,19 @@ def _one_line(text: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from papershelf.query import Context, parse_query, run_query
+    from papershelf.query import parse_query
 
     query = parse_query(args.query or "")
-    store, store_error = _open_store_quietly()
-    if args.sources:
-        papers = _load(args.sources, args.year, err)
-    elif store is not None:
-        from papershelf.library import library_papers
-
-        papers = library_papers(store)
-    else:
-        print(f"papershelf: warning: {store_error}; showing the bundled sample", file=err)
-        papers = _load([], args.year, err)
-    if not query.blank:
-        ctx = Context()
+    # The store is opened only when it is read: for the library, or for filters such as
+    # is:bookmarked; `list FILE` alone never creates or touches the database.
+    store, store_error = (None, None)
+    if not args.sources or query.filters:
+        store, store_error = _open_store_quietly()
+    try:
+        papers = _list_papers(args, query, store, store_error, err)
+    finally:
         if store is not None:
-            ctx = Context(
-                bookmarks={b.paper.id: b for b in store.bookmarks()},
-                read_ids=frozenset(store.read_ids()),
-            )
-        index = _index(papers) if query.text.strip() else None
-        order = run_query(papers, query, ctx, index)
-        papers = [papers[i] for i in order]
-    if store is not None:
-        store.close()
+            store.close()
     if args.format == "json":
         json.dump([p.to_dict() for p in papers], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -164,6 +153,39 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             code = f"  <{p.code_url}>" if p.code_url else ""
             out.write(f"{_date(p):<10}  {p.rank:>3}  {_one_line(p.title)}{code}\n")
     return 0
+
+
+def _list_papers(
+    args: argparse.Namespace,
+    query: Query,
+    store: Store | None,
+    store_error: str | None,
+    err: TextIO,
+) -> list[Paper]:
+    from papershelf.query import Context, run_query
+
+    if args.sources:
+        papers = _load(args.sources, args.year, err)
+    elif store is not None:
+        from papershelf.library import library_papers
+
+        papers = library_papers(store)
+    else:
+        print(f"papershelf: warning: {store_error}; showing the bundled sample", file=err)
+        papers = _load([], args.year, err)
+    if query.blank:
+        return papers
+    ctx = Context()
+    if store is not None:
+        ctx = Context(
+            bookmarks={b.paper.id: b for b in store.bookmarks()},
+            read_ids=frozenset(store.read_ids()),
+            new_ids=frozenset(store.new_since_last_visit()),
+        )
+    elif query.filters:
+        print(f"papershelf: warning: {store_error}; filters see no bookmarks", file=err)
+    index = _index(papers) if query.text.strip() else None
+    return [papers[i] for i in run_query(papers, query, ctx, index)]
 
 
 def _index(papers: Sequence[Paper]) -> SearchIndex:

@@ -160,3 +160,11 @@ def test_a_closed_pipe_is_not_an_error() -> None:
 def test_app_refuses_a_missing_source_before_starting(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["/nonexistent/digest.txt"]) == 2
     assert "papershelf: error: /nonexistent/digest.txt" in capsys.readouterr().err
+
+
+def test_listing_a_file_leaves_the_data_directory_alone(isolated_home: Path) -> None:
+    code, _ = run("list", str(sample_digest()))
+    assert code == 0
+    assert not isolated_home.exists(), "no database is created just to list a file"
+    code, text = run("list", str(sample_digest()), "--query", "is:bookmarked")
+    assert code == 0 and text == ""
