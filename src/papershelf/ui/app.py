@@ -421,9 +421,7 @@ class PapershelfApp(App[None]):
     def _highlighted(self, message: PaperList.Highlighted) -> None:
         paper = message.paper
         self._show_detail(paper)
-        if self._read_timer is not None:
-            self._read_timer.stop()
-            self._read_timer = None
+        self._cancel_read_timer()
         if paper is not None and paper.id not in self.read_ids:
             self._read_timer = self.set_timer(self.read_after, partial(self._set_read, paper, True))
 
@@ -614,28 +612,41 @@ class PapershelfApp(App[None]):
         paper = self._current()
         if paper is None:
             return
+        self._cancel_read_timer()
+        self._set_read(paper, paper.id not in self.read_ids)
+
+    def _cancel_read_timer(self) -> None:
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
-        self._set_read(paper, paper.id not in self.read_ids)
 
-    def _day_starts(self) -> list[int]:
-        """Rows where a new day begins in the list as shown."""
+    def _day_of_row(self, row: int) -> object:
         lst = self.paper_list
-        dates = [lst.papers[int(i)].date for i in lst.order]
-        return [row for row, day in enumerate(dates) if row == 0 or day != dates[row - 1]]
+        return lst.papers[int(lst.order[row])].date
+
+    def _start_of_day(self, row: int) -> int:
+        """The first row, at or above `row`, of the day that `row` belongs to."""
+        day = self._day_of_row(row)
+        while row > 0 and self._day_of_row(row - 1) == day:
+            row -= 1
+        return row
 
     def action_next_day(self) -> None:
-        cursor = self.paper_list.cursor
-        later = [row for row in self._day_starts() if row > cursor]
-        if later:
-            self.paper_list.cursor = later[0]
+        cursor, shown = self.paper_list.cursor, len(self.paper_list.order)
+        if not shown:
+            return
+        day, row = self._day_of_row(cursor), cursor + 1
+        while row < shown and self._day_of_row(row) == day:
+            row += 1
+        if row < shown:
+            self.paper_list.cursor = row
 
     def action_previous_day(self) -> None:
         cursor = self.paper_list.cursor
-        earlier = [row for row in self._day_starts() if row < cursor]
-        if earlier:
-            self.paper_list.cursor = earlier[-1]
+        if not len(self.paper_list.order):
+            return
+        start = self._start_of_day(cursor)
+        self.paper_list.cursor = start if start < cursor else self._start_of_day(max(0, start - 1))
 
     # -- refresh from Hugging Face --------------------------------------------------------
 
@@ -648,9 +659,10 @@ class PapershelfApp(App[None]):
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False, description="fetch")
     def fetch_today(self) -> None:
         try:
-            papers = fetch_papers(FetchRequest())
+            request = FetchRequest()
+            papers = fetch_papers(request)
             assert self.store is not None
-            seen, new = self.store.add_to_library(papers, FetchRequest().describe())
+            seen, new = self.store.add_to_library(papers, request.describe())
             library = library_papers(self.store) if self.library_mode else None
         except UserError as exc:
             self.post_message(FetchDone(error=str(exc)))
