@@ -53,14 +53,7 @@ class PaperList(ScrollView, can_focus=True):
         VIEW_TAB,
     ]
 
-    COMPONENT_CLASSES = {
-        "paper-list--cursor",
-        "paper-list--match",
-        "paper-list--bookmark",
-        "paper-list--code",
-        "paper-list--muted",
-        "paper-list--new",
-    }
+    COMPONENT_CLASSES = {"paper-list--cursor", "paper-list--muted"}
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
