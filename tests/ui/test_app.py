@@ -408,3 +408,36 @@ async def test_a_big_digest_paints_its_first_papers_before_the_parse_ends(
         assert 0 < len(partial[0].papers) < 300
         assert seen.index(partial[0]) < seen.index(loaded[0])
         assert app.paper_list.border_title == "Papers 300/300"
+
+
+HOSTILE = [
+    "A title [/] without abstract",
+    "[@click=app.quit]click me[/]",
+    "[@click=app.screenshot('victim.txt','/tmp')]x[/]",
+    "[bold red]not bold[/bold red]",
+]
+
+
+async def test_warnings_from_data_are_shown_as_plain_text(tmp_path: Path) -> None:
+    """A digest's text reaches toasts verbatim: `[/]` used to crash the app at open, and
+    `[@click=...]` turned into an action link."""
+    digest = tmp_path / "hostile.txt"
+    lines = ["Trending Papers", "", "Mar 21", ""]
+    for title in HOSTILE:
+        lines += [title, ""]
+    lines += ["Good paper title", "", "This abstract is long enough to count as one of a paper.", ""]
+    digest.write_text("\n".join(lines), encoding="utf-8")
+    app = make_app([digest])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        notes = list(app._notifications)
+        assert notes, "the parse warnings were not shown"
+        shown = "\n".join(n.message for n in notes)
+        for title in HOSTILE[:2]:
+            assert title in shown
+        assert all(not n.markup for n in notes)
+        app.notify("[@click=app.quit]x[/]", markup=True)  # even a widget's default is ignored
+        await pilot.pause()
+        assert all(not n.markup for n in app._notifications)
+        assert app.is_running

@@ -21,6 +21,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar
 
@@ -213,6 +214,20 @@ class PapershelfApp(App[None]):
         self.last_removed: Bookmark | None = None
         self.generation = 0
         self.loaded = False
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is plain text: messages carry titles, URLs and server errors, and Textual
+        would parse them as markup (`[/]` crashes, `[@click=...]` runs an action). Widgets'
+        `notify` pass `markup=True` by default, so the flag is ignored, not just defaulted."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- layout ---------------------------------------------------------------------------
 
