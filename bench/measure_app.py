@@ -90,15 +90,15 @@ async def _until(condition: Callable[[], bool], pilot: Pilot[None] | None, what:
 
 def shows(app: PapershelfApp, typed: str) -> bool:
     """Whether the list holds the results for `typed` (set when results are applied)."""
-    return app.paper_list.filter_query == typed
+    return app.main.paper_list.filter_query == typed
 
 
 async def wait_ready(app: PapershelfApp, pilot: Pilot[None]) -> None:
     """Wait until the parse is applied and the index is built (the worker posts it back)."""
     deadline = perf_counter() + READY_TIMEOUT_S
-    while not (app.loaded and app.index is not None):
-        if app.loaded and not app.papers:
-            raise RuntimeError(f"the app loaded no papers: {app.paper_list.empty_message}")
+    while not (app.main.loaded and app.session.index is not None):
+        if app.main.loaded and not app.session.papers:
+            raise RuntimeError(f"the app loaded no papers: {app.main.paper_list.empty_message}")
         if perf_counter() > deadline:
             raise TimeoutError("the app did not load and index in time")
         await app.workers.wait_for_complete()
@@ -107,7 +107,7 @@ async def wait_ready(app: PapershelfApp, pilot: Pilot[None]) -> None:
 
 async def focus_filter(app: PapershelfApp, pilot: Pilot[None]) -> None:
     await pilot.press("slash")
-    if app.focused is not app.filter_input:
+    if app.focused is not app.main.filter_input:
         raise RuntimeError(f"'/' did not focus the filter (focused: {app.focused!r})")
 
 
@@ -158,7 +158,7 @@ async def measure(digest: Path, queries: Sequence[str], mode: str) -> Session:
                 await type_painted(app, query, session)
             else:
                 await type_pilot(app, pilot, query, session)
-            session.shown.append(len(app.paper_list.order))
+            session.shown.append(len(app.main.paper_list.order))
             await clear_filter(app, pilot)
     return session
 

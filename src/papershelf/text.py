@@ -55,3 +55,8 @@ def title_key(title: str) -> bytes:
     if title.isascii():
         return b" ".join(title.encode("ascii").translate(_ASCII_WORDS).split())
     return normalize_title(title).encode()
+
+
+def ellipsize(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, the cut marked with one "…"."""
+    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"

@@ -10,8 +10,7 @@ from textual.widgets import Input, TextArea
 from papershelf.locations import database_path
 from papershelf.ui.app import PapershelfApp
 from papershelf.ui.detail import DetailPane
-from papershelf.ui.help import HelpScreen
-from papershelf.ui.modals import CopyMenu, NoteEditor, TagsEditor
+from papershelf.ui.dialogs import CopyMenu, HelpScreen, NoteEditor, TagsEditor
 from papershelf.ui.paper_list import PaperList
 from tests.ui.conftest import make_app, row_text, settle
 
@@ -25,35 +24,35 @@ async def test_opens_on_the_sample_with_counts_and_detail() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert len(app.papers) == 46
-        assert app.paper_list.border_title == "Papers 46/46"
-        assert app.paper_list.current is not None
-        assert app.paper_list.current.title == FIRST
+        assert len(app.session.papers) == 46
+        assert app.main.paper_list.border_title == "Papers 46/46"
+        assert app.main.paper_list.current is not None
+        assert app.main.paper_list.current.title == FIRST
         assert FIRST[:30] in row_text(app, 0)
-        assert app.detail.text.startswith(FIRST)
-        assert "The escalating demand for long-context" in app.detail.text
-        assert "Fri 21 Mar 2025" in app.detail.text
-        assert app.focused is app.paper_list
+        assert app.main.detail.text.startswith(FIRST)
+        assert "The escalating demand for long-context" in app.main.detail.text
+        assert "Fri 21 Mar 2025" in app.main.detail.text
+        assert app.focused is app.main.paper_list
         # Wide: the list on the left (about 40%), the abstract beside it, the filter on top.
-        lst, detail = app.paper_list.region, app.detail.region
+        lst, detail = app.main.paper_list.region, app.main.detail.region
         assert lst.x == 0 and 44 <= lst.width <= 52
         assert detail.x == lst.right and detail.y == lst.y
-        assert app.filter_input.region.bottom <= lst.y
+        assert app.main.filter_input.region.bottom <= lst.y
 
 
 async def test_movement_keys_and_detail_follows() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        lst = app.paper_list
+        lst = app.main.paper_list
         await pilot.press("j")
-        assert lst.cursor == 1 and app.detail.text.startswith(SECOND)
+        assert lst.cursor == 1 and app.main.detail.text.startswith(SECOND)
         await pilot.press("down", "down")
         assert lst.cursor == 3
         await pilot.press("k", "up")
         assert lst.cursor == 1
         await pilot.press("G")
-        assert lst.cursor == 45 and app.detail.text.startswith(LAST)
+        assert lst.cursor == 45 and app.main.detail.text.startswith(LAST)
         await pilot.press("g")
         assert lst.cursor == 0
         await pilot.press("end")
@@ -82,17 +81,17 @@ async def test_filter_typo_tolerant_then_enter_keeps_it_and_escape_clears() -> N
         assert isinstance(app.focused, Input)
         await pilot.press(*"permutaton equivarant")
         await settle(pilot)
-        lst = app.paper_list
+        lst = app.main.paper_list
         assert lst.current is not None and lst.current.title == SPEN
         shown = len(lst.order)
         assert 0 < shown < 46
         assert lst.border_title == f"Papers {shown}/46"
-        assert app.detail.text.startswith(SPEN)
+        assert app.main.detail.text.startswith(SPEN)
         await pilot.press("enter")
         assert app.focused is lst
-        assert app.filter_input.value == "permutaton equivarant"
+        assert app.main.filter_input.value == "permutaton equivarant"
         await pilot.press("slash", "escape")
-        assert app.filter_input.value == ""
+        assert app.main.filter_input.value == ""
         assert app.focused is lst
         assert lst.border_title == "Papers 46/46"
 
@@ -102,8 +101,8 @@ async def test_down_in_filter_goes_to_the_list() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"graph", "down")
-        assert app.focused is app.paper_list
-        assert app.filter_input.value == "graph"
+        assert app.focused is app.main.paper_list
+        assert app.main.filter_input.value == "graph"
 
 
 async def test_no_match_says_so() -> None:
@@ -112,10 +111,10 @@ async def test_no_match_says_so() -> None:
         await settle(pilot)
         await pilot.press("slash", *"zzqxv")
         await settle(pilot)
-        assert len(app.paper_list.order) == 0
-        assert app.paper_list.border_title == "Papers 0/46"
+        assert len(app.main.paper_list.order) == 0
+        assert app.main.paper_list.border_title == "Papers 0/46"
         assert "No papers" in row_text(app, 0)
-        assert "Nothing to show" in app.detail.text
+        assert "Nothing to show" in app.main.detail.text
 
 
 async def test_matched_characters_are_highlighted_in_the_title() -> None:
@@ -124,7 +123,7 @@ async def test_matched_characters_are_highlighted_in_the_title() -> None:
         await settle(pilot)
         await pilot.press("slash", *"subgraph")
         await settle(pilot)
-        strip = app.paper_list.render_line(0)
+        strip = app.main.paper_list.render_line(0)
         styled = [seg.text for seg in strip if seg.style and seg.style.underline]
         assert "".join(styled).lower().startswith("subgraph")
 
@@ -136,9 +135,9 @@ async def test_enter_focuses_detail_and_escape_returns() -> None:
         await pilot.press("enter")
         assert isinstance(app.focused, DetailPane)
         await pilot.press("j")
-        assert app.paper_list.cursor == 0, "j scrolls the abstract, not the list"
+        assert app.main.paper_list.cursor == 0, "j scrolls the abstract, not the list"
         await pilot.press("escape")
-        assert app.focused is app.paper_list
+        assert app.focused is app.main.paper_list
 
 
 async def test_mouse_click_highlights_then_selects() -> None:
@@ -146,7 +145,7 @@ async def test_mouse_click_highlights_then_selects() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.click(PaperList, offset=(5, 4))  # row 3 inside the border
-        assert app.paper_list.cursor == 3
+        assert app.main.paper_list.cursor == 3
         await pilot.click(PaperList, offset=(5, 4))
         assert isinstance(app.focused, DetailPane)
 
@@ -156,16 +155,16 @@ async def test_bookmark_toggle_persists_and_undo_restores(tmp_path: Path) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("b")
-        assert app.store is not None
-        ids = app.store.bookmarked_ids()
-        assert ids == {app.papers[0].id}
+        assert app.session.store is not None
+        ids = app.session.store.bookmarked_ids()
+        assert ids == {app.session.papers[0].id}
         assert "★" in row_text(app, 0)
-        assert "bookmarked" in app.detail.text
+        assert "bookmarked" in app.main.detail.text
         await pilot.press("b")
-        assert app.store.bookmarked_ids() == set()
+        assert app.session.store.bookmarked_ids() == set()
         assert "★" not in row_text(app, 0)
         await pilot.press("u")
-        assert app.store.bookmarked_ids() == {app.papers[0].id}
+        assert app.session.store.bookmarked_ids() == {app.session.papers[0].id}
     # Across restarts: a new app on the same store shows the badge.
     again = make_app()
     async with again.run_test(size=(120, 40)) as pilot:
@@ -178,46 +177,46 @@ async def test_bookmarks_view_state_note_tags_remove_undo() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("j", "b", "tab")
-        assert app.view == "bookmarks"
-        assert app.paper_list.border_title == "Bookmarks 1/1"
+        assert app.session.view == "bookmarks"
+        assert app.main.paper_list.border_title == "Bookmarks 1/1"
         assert "○" in row_text(app, 0), "to-read glyph"
         await pilot.press("s")
-        assert app.store is not None
-        paper_id = app.papers[1].id
-        bookmark = app.store.get(paper_id)
+        assert app.session.store is not None
+        paper_id = app.session.papers[1].id
+        bookmark = app.session.store.get(paper_id)
         assert bookmark is not None and bookmark.state == "reading"
         assert "◐" in row_text(app, 0)
         await pilot.press("s", "s")
-        assert app.store.get(paper_id).state == "to-read"  # type: ignore[union-attr]
+        assert app.session.store.get(paper_id).state == "to-read"  # type: ignore[union-attr]
 
         await pilot.press("n")
         assert isinstance(app.screen, NoteEditor)
         app.screen.query_one(TextArea).text = "Read §3 first"
         await pilot.press("ctrl+s")
-        assert app.store.get(paper_id).note == "Read §3 first"  # type: ignore[union-attr]
-        assert "Read §3 first" in app.detail.text
+        assert app.session.store.get(paper_id).note == "Read §3 first"  # type: ignore[union-attr]
+        assert "Read §3 first" in app.main.detail.text
 
         await pilot.press("t")
         assert isinstance(app.screen, TagsEditor)
         app.screen.query_one(Input).value = "Theory, graphs"
         await pilot.press("enter")
-        assert app.store.get(paper_id).tags == ("graphs", "theory")  # type: ignore[union-attr]
+        assert app.session.store.get(paper_id).tags == ("graphs", "theory")  # type: ignore[union-attr]
         assert "#graphs #theory" in row_text(app, 0)
 
         await pilot.press("d")
-        assert app.store.get(paper_id) is None
-        assert app.paper_list.border_title == "Bookmarks 0/0"
+        assert app.session.store.get(paper_id) is None
+        assert app.main.paper_list.border_title == "Bookmarks 0/0"
         await pilot.press("u")
-        restored = app.store.get(paper_id)
+        restored = app.session.store.get(paper_id)
         assert restored is not None and restored.note == "Read §3 first"
-        assert app.paper_list.border_title == "Bookmarks 1/1"
+        assert app.main.paper_list.border_title == "Bookmarks 1/1"
 
         await pilot.press("tab")
-        assert app.view == "all" and app.paper_list.border_title == "Papers 46/46"
+        assert app.session.view == "all" and app.main.paper_list.border_title == "Papers 46/46"
         await pilot.press("2")
-        assert app.view == "bookmarks"
+        assert app.session.view == "bookmarks"
         await pilot.press("1")
-        assert app.view == "all"
+        assert app.session.view == "all"
 
 
 async def test_filter_applies_in_bookmarks_view() -> None:
@@ -226,9 +225,9 @@ async def test_filter_applies_in_bookmarks_view() -> None:
         await settle(pilot)
         await pilot.press("b", "j", "b", "tab", "slash", *"lemo")
         await settle(pilot)
-        assert app.paper_list.border_title == "Bookmarks 1/2"
-        assert app.paper_list.current is not None
-        assert app.paper_list.current.title == FIRST
+        assert app.main.paper_list.border_title == "Bookmarks 1/2"
+        assert app.main.paper_list.current is not None
+        assert app.main.paper_list.current.title == FIRST
 
 
 async def test_open_only_opens_web_links(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -238,7 +237,7 @@ async def test_open_only_opens_web_links(monkeypatch: pytest.MonkeyPatch) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("o")
-        assert opened == [app.papers[0].link]
+        assert opened == [app.session.papers[0].link]
         assert opened[0].startswith("https://")
 
 
@@ -271,7 +270,7 @@ async def test_copy_uses_the_system_clipboard(monkeypatch: pytest.MonkeyPatch) -
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("y", "l")
-        assert copied == [app.papers[0].link]
+        assert copied == [app.session.papers[0].link]
         await pilot.press("y", "m")
         assert copied[-1].startswith("[LeMo")
         await pilot.press("y", "escape")
@@ -313,11 +312,11 @@ async def test_small_terminal_stacks_list_and_detail() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.screen.has_class("-narrow")
-        lst, detail = app.paper_list.region, app.detail.region
+        lst, detail = app.main.paper_list.region, app.main.detail.region
         assert detail.y >= lst.bottom, "the abstract sits under the list"
         assert lst.width == detail.width == 80
         await pilot.press("j", "enter")
-        assert app.detail.text.startswith(SECOND)
+        assert app.main.detail.text.startswith(SECOND)
 
 
 async def test_unusable_store_keeps_browsing_and_refuses_bookmarks() -> None:
@@ -327,9 +326,9 @@ async def test_unusable_store_keeps_browsing_and_refuses_bookmarks() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.store is None
+        assert app.session.store is None
         await pilot.press("j", "b")
-        assert app.paper_list.cursor == 1
+        assert app.main.paper_list.cursor == 1
         assert any(str(db) in n.message for n in app._notifications)
     assert db.read_bytes() == b"not a database at all"
 
@@ -356,7 +355,7 @@ async def test_hostile_titles_render_as_text_and_do_nothing(tmp_path: Path) -> N
         await pilot.click(DetailPane, offset=(3, 1))
         assert app.is_running
         await pilot.press("escape", "j")
-        assert "[link=file:///etc/passwd]markup[/link]" in app.detail.text
+        assert "[link=file:///etc/passwd]markup[/link]" in app.main.detail.text
 
 
 async def test_unreadable_source_shows_the_error(tmp_path: Path) -> None:
@@ -380,8 +379,8 @@ async def test_keys_typed_in_one_burst_run_in_order() -> None:
         for key, char in [("b", "b"), ("j", "j"), ("j", "j"), ("b", "b"), ("tab", "\t")]:
             app.post_message(events.Key(key, char))  # queued together, as the driver does
         await settle(pilot)
-        assert app.view == "bookmarks"
-        assert app.paper_list.border_title == "Bookmarks 2/2"
+        assert app.session.view == "bookmarks"
+        assert app.main.paper_list.border_title == "Bookmarks 2/2"
 
 
 async def test_a_big_digest_paints_its_first_papers_before_the_parse_ends(
@@ -407,7 +406,7 @@ async def test_a_big_digest_paints_its_first_papers_before_the_parse_ends(
         assert len(partial) == 1 and len(loaded) == 1
         assert 0 < len(partial[0].papers) < 300
         assert seen.index(partial[0]) < seen.index(loaded[0])
-        assert app.paper_list.border_title == "Papers 300/300"
+        assert app.main.paper_list.border_title == "Papers 300/300"
 
 
 HOSTILE = [
@@ -425,7 +424,12 @@ async def test_warnings_from_data_are_shown_as_plain_text(tmp_path: Path) -> Non
     lines = ["Trending Papers", "", "Mar 21", ""]
     for title in HOSTILE:
         lines += [title, ""]
-    lines += ["Good paper title", "", "This abstract is long enough to count as one of a paper.", ""]
+    lines += [
+        "Good paper title",
+        "",
+        "This abstract is long enough to count as one of a paper.",
+        "",
+    ]
     digest.write_text("\n".join(lines), encoding="utf-8")
     app = make_app([digest])
     async with app.run_test(size=(120, 40)) as pilot:

@@ -15,8 +15,8 @@ from papershelf.ui.app import PapershelfApp
 from tests.ui.conftest import make_app, row_text, settle
 
 
-def library_app() -> PapershelfApp:
-    return PapershelfApp(sources=[])
+def library_app(read_after: float = 2.0) -> PapershelfApp:
+    return PapershelfApp(sources=[], read_after=read_after)
 
 
 def paper(title: str, day: dt.date, rank: int) -> Paper:
@@ -27,46 +27,46 @@ async def test_fresh_library_shows_the_bundled_sample() -> None:
     app = library_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.library_mode
-        assert app.paper_list.border_title == "Papers 46/46"
-        assert app.store is not None and app.store.library_size() == 46
+        assert app.session.library_mode
+        assert app.main.paper_list.border_title == "Papers 46/46"
+        assert app.session.store is not None and app.session.store.library_size() == 46
 
 
 async def test_a_paper_shown_for_a_while_becomes_read_and_m_toggles() -> None:
-    app = library_app()
-    app.read_after = 60
+    app = library_app(read_after=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.read_after = 0.2
         await pilot.press("j")
-        second = app.papers[1].id
-        assert second not in app.read_ids, "not read the moment it is shown"
-        await pilot.pause(0.5)  # the feature is time-based: wait past the read delay
-        assert second in app.read_ids
-        assert app.store is not None and second in app.store.read_ids()
-        assert "read" in app.detail.text.splitlines()[1]
-        assert app.papers[0].id not in app.read_ids
+        second = app.session.papers[1].id
+        assert second not in app.session.read_ids, "not read the moment it is shown"
+        assert app.main.reading is app.session.papers[1]
+        app.main.read_time_up()  # the clock reaches the read delay
+        await pilot.pause()
+        assert second in app.session.read_ids
+        assert app.session.store is not None and second in app.session.store.read_ids()
+        assert "read" in app.main.detail.text.splitlines()[1]
+        assert app.session.papers[0].id not in app.session.read_ids
         await pilot.press("m")
-        assert second not in app.read_ids and second not in app.store.read_ids()
+        assert second not in app.session.read_ids and second not in app.session.store.read_ids()
         await pilot.press("k", "m")
-        first = app.papers[0].id
-        assert first in app.store.read_ids()
+        first = app.session.papers[0].id
+        assert first in app.session.store.read_ids()
         await pilot.press("slash", *"is:unread")
         await settle(pilot)
-        shown = {app.paper_list.papers[int(i)].id for i in app.paper_list.order}
+        shown = {app.main.paper_list.papers[int(i)].id for i in app.main.paper_list.order}
         assert first not in shown and second in shown
 
 
 async def test_moving_on_before_the_delay_does_not_mark_read() -> None:
-    app = library_app()
-    app.read_after = 60
+    app = library_app(read_after=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.read_after = 0.3
         await pilot.press("j", "j")
-        await pilot.pause(0.5)
-        assert app.papers[1].id not in app.read_ids, "passed over quickly"
-        assert app.papers[2].id in app.read_ids
+        assert app.main.reading is app.session.papers[2], "the timer follows the cursor"
+        app.main.read_time_up()
+        await pilot.pause()
+        assert app.session.papers[1].id not in app.session.read_ids, "passed over quickly"
+        assert app.session.papers[2].id in app.session.read_ids
 
 
 async def test_new_papers_since_the_last_visit_are_marked() -> None:
@@ -79,13 +79,13 @@ async def test_new_papers_since_the_last_visit_are_marked() -> None:
     app = library_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        titles = [app.papers[int(i)].title for i in app.paper_list.order]
+        titles = [app.session.papers[int(i)].title for i in app.main.paper_list.order]
         assert titles == ["Fresh paper", "Old paper"], "newest day first"
         assert row_text(app, 0).lstrip().startswith("•")
         assert "•" not in row_text(app, 1)
         await pilot.press("slash", *"is:new")
         await settle(pilot)
-        assert app.paper_list.border_title == "Papers 1/2"
+        assert app.main.paper_list.border_title == "Papers 1/2"
 
 
 async def test_square_brackets_jump_between_days(tmp_path: Path) -> None:
@@ -101,13 +101,13 @@ async def test_square_brackets_jump_between_days(tmp_path: Path) -> None:
         await settle(pilot)
         assert "Mar 21" in row_text(app, 0), "several days: rows show the day"
         await pilot.press("right_square_bracket")
-        assert app.paper_list.cursor == 3
+        assert app.main.paper_list.cursor == 3
         await pilot.press("right_square_bracket", "right_square_bracket")
-        assert app.paper_list.cursor == 6, "stays on the last day"
+        assert app.main.paper_list.cursor == 6, "stays on the last day"
         await pilot.press("j", "left_square_bracket")
-        assert app.paper_list.cursor == 6, "first back to the start of this day"
+        assert app.main.paper_list.cursor == 6, "first back to the start of this day"
         await pilot.press("left_square_bracket")
-        assert app.paper_list.cursor == 3
+        assert app.main.paper_list.cursor == 3
 
 
 async def test_a_malformed_filter_is_shown_and_keeps_the_results() -> None:
@@ -116,17 +116,19 @@ async def test_a_malformed_filter_is_shown_and_keeps_the_results() -> None:
         await settle(pilot)
         await pilot.press("slash", *"graph")
         await settle(pilot)
-        before = app.paper_list.order.copy()
-        app.filter_input.value = "graph tga:nlp"  # as pasted: one change
+        before = app.main.paper_list.order.copy()
+        app.main.filter_input.value = "graph tga:nlp"  # as pasted: one change
         await settle(pilot)
         error = app.query_one("#query-error", Label)
         assert error.display and "tga" in str(error.content)
-        assert error.region.y >= app.filter_input.region.bottom, "the message sits under the filter"
-        assert list(app.paper_list.order) == list(before)
+        assert error.region.y >= app.main.filter_input.region.bottom, (
+            "the message sits under the filter"
+        )
+        assert list(app.main.paper_list.order) == list(before)
         await pilot.press("end", *["backspace"] * 7)
         await settle(pilot)
         assert not error.display
-        assert list(app.paper_list.order) == list(before)
+        assert list(app.main.paper_list.order) == list(before)
 
 
 async def test_filters_combine_with_words() -> None:
@@ -135,24 +137,24 @@ async def test_filters_combine_with_words() -> None:
         await settle(pilot)
         await pilot.press("slash", *"has:code")
         await settle(pilot)
-        assert app.paper_list.border_title == "Papers 9/46"
+        assert app.main.paper_list.border_title == "Papers 9/46"
         await pilot.press(*" -graph")
         await settle(pilot)
-        shown = [app.papers[int(i)] for i in app.paper_list.order]
+        shown = [app.session.papers[int(i)] for i in app.main.paper_list.order]
         assert shown and all(p.code_url for p in shown)
         assert all("graph" not in (p.title + p.abstract).lower() for p in shown)
 
 
 async def test_refresh_adds_todays_papers_to_the_library(monkeypatch: pytest.MonkeyPatch) -> None:
     today = [paper("A brand new paper", dt.date(2030, 1, 2), 1)]
-    monkeypatch.setattr("papershelf.ui.app.fetch_papers", lambda request: today)
+    monkeypatch.setattr("papershelf.fetch.fetch_papers", lambda request: today)
     app = library_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-        assert app.paper_list.border_title == "Papers 47/47"
-        assert app.papers[0].title == "A brand new paper"
+        assert app.main.paper_list.border_title == "Papers 47/47"
+        assert app.session.papers[0].title == "A brand new paper"
         assert any("1 new" in n.message for n in app._notifications)
 
 
@@ -160,13 +162,13 @@ async def test_refresh_offline_keeps_working(monkeypatch: pytest.MonkeyPatch) ->
     def offline(request: object) -> list[Paper]:
         raise UserError("cannot reach huggingface.co: Name or service not known")
 
-    monkeypatch.setattr("papershelf.ui.app.fetch_papers", offline)
+    monkeypatch.setattr("papershelf.fetch.fetch_papers", offline)
     app = library_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
         assert any("cannot reach" in n.message for n in app._notifications)
-        assert app.paper_list.border_title == "Papers 46/46"
+        assert app.main.paper_list.border_title == "Papers 46/46"
         await pilot.press("j")
-        assert app.paper_list.cursor == 1
+        assert app.main.paper_list.cursor == 1

@@ -15,7 +15,6 @@ from textual.widgets import Static
 
 from papershelf.model import Paper
 from papershelf.store import Bookmark
-from papershelf.ui.paper_list import VIEW_TAB
 from papershelf.urls import is_web_url
 
 
@@ -81,13 +80,23 @@ def render_paper(paper: Paper, bookmark: Bookmark | None = None, *, read: bool =
 class DetailPane(VerticalScroll, can_focus=True):
     """Scrollable detail of the highlighted paper; follows the list at once."""
 
+    DEFAULT_CSS = """
+    DetailPane {
+        height: 1fr;
+        border: round $border-blurred;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+        border-title-color: $text-muted;
+        &:focus { border: round $border; }
+    }
+    """
+
     BINDINGS = [
         Binding("j,down", "scroll_down", "Scroll down", show=False, id="detail.down"),
         Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up"),
         Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
         Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
         Binding("space", "page_down", "Page down", show=False, id="detail.page_down"),
-        VIEW_TAB,
     ]
 
     def compose(self) -> ComposeResult:

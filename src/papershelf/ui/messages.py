@@ -1,22 +1,23 @@
-"""Messages that workers post back to the app (small, typed, toolong-style)."""
+"""Messages that workers post back to the main screen (small, typed, toolong-style).
+
+None bubbles: each is for the screen whose worker posted it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
 from textual.message import Message
 
 from papershelf.model import Paper
 from papershelf.parser import ParseWarning
 from papershelf.query import FilterColumns
 from papershelf.search import SearchIndex
+from papershelf.session import Answer
 
 
 @dataclass
-class PapersLoaded(Message):
+class PapersLoaded(Message, bubble=False):
     """The sources were parsed: the list can paint before the index exists."""
 
     papers: Sequence[Paper]
@@ -24,21 +25,21 @@ class PapersLoaded(Message):
 
 
 @dataclass
-class PapersPartial(Message):
+class PapersPartial(Message, bubble=False):
     """The first papers of a big digest, to paint while the rest is parsed."""
 
     papers: Sequence[Paper]
 
 
 @dataclass
-class LoadFailed(Message):
+class LoadFailed(Message, bubble=False):
     """The sources could not be read; `error` is the one-line user message."""
 
     error: str
 
 
 @dataclass
-class IndexReady(Message):
+class IndexReady(Message, bubble=False):
     """The full search index over `papers` is built."""
 
     papers: Sequence[Paper]
@@ -47,16 +48,15 @@ class IndexReady(Message):
 
 
 @dataclass
-class SearchDone(Message):
-    """Results for `query` on the view `generation`; stale generations are dropped."""
+class SearchDone(Message, bubble=False):
+    """A scan's answer for the filter of `generation`; stale generations are dropped."""
 
     generation: int
-    query: str
-    order: npt.NDArray[np.int64]
+    answer: Answer
 
 
 @dataclass
-class FetchDone(Message):
+class FetchDone(Message, bubble=False):
     """A refresh from Hugging Face ended: counts and the new library, or an error line."""
 
     seen: int = 0

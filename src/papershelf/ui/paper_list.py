@@ -33,14 +33,36 @@ EMPTY_ORDER: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 _NOBODY = object()
 """Sentinel: no paper has been announced yet (None means 'the list is empty')."""
 
-VIEW_TAB = Binding(
-    "tab", "app.toggle_view", "Bookmarks", tooltip="Switch all papers / bookmarks", id="view.toggle"
-)
-"""Tab switches views from every pane; bound per widget so it runs in key order."""
-
 
 class PaperList(ScrollView, can_focus=True):
-    """The filterable list; posts `Highlighted` as the cursor moves and `Selected` on Enter."""
+    """The filterable list; posts `Highlighted` as the cursor moves and `Selected` on Enter.
+
+    Badges (bookmarks, states, read and new marks) are reactives, bound by the screen with
+    `data_bind`: assigning a new set repaints the rows, nothing else needs calling.
+    """
+
+    DEFAULT_CSS = """
+    PaperList {
+        height: 1fr;
+        border: round $border-blurred;
+        border-title-color: $text-accent;
+        border-subtitle-color: $text-muted;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+        background: $surface;
+        &:focus { border: round $border; }
+        & > .paper-list--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .paper-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .paper-list--muted { color: $text-muted; }
+    }
+    """
 
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
@@ -50,36 +72,49 @@ class PaperList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
         Binding("enter", "select", "Read", tooltip="Focus the abstract", id="list.select"),
-        VIEW_TAB,
     ]
 
     COMPONENT_CLASSES = {"paper-list--cursor", "paper-list--muted"}
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    bookmarks: reactive[Mapping[str, Bookmark]] = reactive(dict, init=False)
+    """Bookmarked papers by id: a star, or their state in the bookmarks view."""
+    read_ids: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+    """Papers drawn dimmed."""
+    new_ids: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+    """Papers drawn with a `•`."""
+    show_states: reactive[bool] = reactive(False, init=False)
+    """Rows show the bookmark's state and tags (the bookmarks view) instead of badges."""
 
     class Highlighted(Message):
         """The cursor moved to `paper` (None when the list is empty)."""
 
-        def __init__(self, paper: Paper | None) -> None:
+        def __init__(self, paper_list: PaperList, paper: Paper | None) -> None:
             super().__init__()
+            self.paper_list = paper_list
             self.paper = paper
+
+        @property
+        def control(self) -> PaperList:
+            return self.paper_list
 
     class Selected(Message):
         """Enter (or a second click) on `paper`."""
 
-        def __init__(self, paper: Paper) -> None:
+        def __init__(self, paper_list: PaperList, paper: Paper) -> None:
             super().__init__()
+            self.paper_list = paper_list
             self.paper = paper
+
+        @property
+        def control(self) -> PaperList:
+            return self.paper_list
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.papers: Sequence[Paper] = ()
         self.order: npt.NDArray[np.int64] = EMPTY_ORDER
         self.filter_query = ""
-        self.bookmarks: Mapping[str, Bookmark] = {}
-        self.show_states = False
-        self.new_ids: frozenset[str] = frozenset()
-        self.read_ids: frozenset[str] = frozenset()
         self.empty_message = "No papers."
         self._multi_day = False
         self._rank_width = 2
@@ -132,10 +167,6 @@ class PaperList(ScrollView, can_focus=True):
                 self.cursor = row
                 return
 
-    def refresh_rows(self) -> None:
-        """Repaint after badges changed (bookmarks, read marks) without moving anything."""
-        self.refresh()
-
     # -- cursor ---------------------------------------------------------------------------
 
     def validate_cursor(self, cursor: int) -> int:
@@ -148,7 +179,7 @@ class PaperList(ScrollView, can_focus=True):
         # Typing in the filter often keeps the same paper on top: don't redraw its abstract.
         if current is not self._announced:
             self._announced = current
-            self.post_message(self.Highlighted(current))
+            self.post_message(self.Highlighted(self, current))
 
     def _scroll_to_cursor(self) -> None:
         height = max(1, self.scrollable_content_region.height)
@@ -183,7 +214,7 @@ class PaperList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         paper = self.current
         if paper is not None:
-            self.post_message(self.Selected(paper))
+            self.post_message(self.Selected(self, paper))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -1,0 +1,394 @@
+"""The browsing session: the one headless core that the app and the CLI both run through.
+
+It holds what a person browsing has in hand (the papers of the view, the search index or the
+scan that stands in for it, bookmarks, read and new marks, the filter, the undo stack) and
+every rule about them. Front ends only translate: the app turns keys into these calls and
+results into widgets, the CLI does the same with arguments and text. Nothing here imports
+Textual, so every rule is tested without a screen (harlequin's `query.py` is the model).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from papershelf import export
+from papershelf.errors import UserError
+from papershelf.locations import sample_digest
+from papershelf.model import Paper
+from papershelf.parser import ParseWarning
+from papershelf.query import Context, FilterColumns, Query, QueryError, parse_query, run_query
+from papershelf.search import SearchIndex
+from papershelf.store import STATES, Bookmark, Store, normalize_tags
+from papershelf.text import ellipsize
+
+IntArray = npt.NDArray[np.int64]
+
+VIEW_ALL = "all"
+VIEW_BOOKMARKS = "bookmarks"
+VIEWS = (VIEW_ALL, VIEW_BOOKMARKS)
+
+SCAN_ALL_LIMIT = 20_000
+"""Above this many papers, queries typed before the index is ready scan titles only."""
+
+COPY_CHOICES = ("title", "link", "markdown", "bibtex")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Papers read from the sources (or the library) and what was odd about them."""
+
+    papers: Sequence[Paper]
+    warnings: Sequence[ParseWarning] = ()
+
+
+def load(
+    sources: Sequence[str | Path],
+    *,
+    store: Store | None,
+    year: int | None = None,
+    stdin_text: str | None = None,
+    on_batch: Callable[[Sequence[Paper]], None] | None = None,
+) -> Loaded:
+    """The papers to browse: `sources` when given, else the library, else the sample.
+
+    Raises `UserError` for unreadable sources. Slow for big inputs: call it from a worker.
+    """
+    from papershelf.library import library_papers
+    from papershelf.parser import parse_sources
+
+    if not sources and store is not None:
+        return Loaded(library_papers(store))
+    stdin = io.StringIO(stdin_text) if stdin_text is not None else None
+    result = parse_sources(
+        list(sources) or [sample_digest()], year=year, stdin=stdin, on_batch=on_batch
+    )
+    return Loaded(result.papers, result.warnings)
+
+
+def split_tags(text: str) -> tuple[str, ...]:
+    """Tags as typed in one line ("nlp, rl  to-cite") -> normalised tags."""
+    return normalize_tags(text.replace(",", " ").split())
+
+
+def next_state(state: str, step: int = 1) -> str:
+    """The reading state `step` places after `state` (negative goes back), wrapping around."""
+    return STATES[(STATES.index(state) + step) % len(STATES)]
+
+
+def copy_text(paper: Paper, choice: str, bookmark: Bookmark | None = None) -> str:
+    """The text that copying `choice` (one of COPY_CHOICES) of `paper` puts on the clipboard."""
+    if choice == "title":
+        return paper.title
+    if choice == "link":
+        return paper.link
+    if choice == "markdown":
+        return export.markdown_link(paper)
+    if choice == "bibtex":
+        return export.bibtex_entry(paper, bookmark.note if bookmark else "")
+    raise ValueError(f"unknown copy choice {choice!r}")
+
+
+def next_day_row(days: Callable[[int], object], cursor: int, shown: int) -> int | None:
+    """The first row after `cursor` whose day differs from the cursor's, or None."""
+    if not shown:
+        return None
+    day, row = days(cursor), cursor + 1
+    while row < shown and days(row) == day:
+        row += 1
+    return row if row < shown else None
+
+
+def previous_day_row(days: Callable[[int], object], cursor: int, shown: int) -> int | None:
+    """The start of the cursor's day, or of the day before when already at its start."""
+    if not shown:
+        return None
+
+    def start_of_day(row: int) -> int:
+        day = days(row)
+        while row > 0 and days(row - 1) == day:
+            row -= 1
+        return row
+
+    start = start_of_day(cursor)
+    return start if start < cursor else start_of_day(max(0, start - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The rows of the view matching the filter, best first, and what was asked."""
+
+    order: IntArray
+    query: Query
+    partial: bool = False
+    """True for the title-only scan that stands in while a big list's index is built."""
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """A bookmark change that `u` can take back: the bookmark as it was before (None: absent)."""
+
+    paper: Paper
+    before: Bookmark | None
+    what: str
+
+
+class Session:
+    """What one person is browsing and the rules for changing it.
+
+    `store` may be None (no database could be opened: browsing works, bookmarking says why
+    not). Methods that write return the sentence to show and raise `UserError` on failure;
+    nothing is changed in memory unless the store committed it.
+    """
+
+    def __init__(
+        self,
+        store: Store | None,
+        store_error: str | None = None,
+        *,
+        library_mode: bool = False,
+    ) -> None:
+        self.store = store
+        self.store_error = store_error
+        self.library_mode = library_mode
+        """With no source the session shows the library (every paper fetched or imported)."""
+        self.view = VIEW_ALL
+        self.papers: Sequence[Paper] = ()
+        self.index: SearchIndex | None = None
+        self.columns: FilterColumns | None = None
+        self.bookmarks: dict[str, Bookmark] = {}
+        self.bookmark_papers: list[Paper] = []
+        self.bookmark_index: SearchIndex | None = None
+        self.read_ids: frozenset[str] = frozenset()
+        self.new_ids: frozenset[str] = frozenset()
+        self.undo_stack: list[Undo] = []
+        self.query = Query()
+        self.raw_query = ""
+
+    @classmethod
+    def open(cls, *, library_mode: bool, store: Store | None = None) -> Session:
+        """A session on `store`, or on the user's database (None with the reason if it can't)."""
+        error = None
+        if store is None:
+            store, error = Store.open_or_error()
+        session = cls(store, error, library_mode=library_mode)
+        session.reload_marks()
+        session.reload_bookmarks()
+        return session
+
+    # -- marks and bookmarks ---------------------------------------------------------------
+
+    def reload_marks(self) -> None:
+        if self.store is not None:
+            self.read_ids = frozenset(self.store.read_ids())
+            self.new_ids = frozenset(self.store.new_since_last_visit())
+
+    def start_visit(self) -> None:
+        """Record this visit, so the next one knows what is new since."""
+        if self.store is not None and not self.store.read_only:
+            self.store.mark_visit()
+
+    def reload_bookmarks(self) -> None:
+        items = self.store.bookmarks() if self.store is not None else []
+        self.bookmarks = {b.paper.id: b for b in items}
+        self.bookmark_papers = [b.paper for b in items]
+        self.bookmark_index = SearchIndex.build(self.bookmark_papers)
+
+    def context(self) -> Context:
+        return Context(bookmarks=self.bookmarks, read_ids=self.read_ids, new_ids=self.new_ids)
+
+    # -- papers, views and the index ---------------------------------------------------------
+
+    def set_papers(self, papers: Sequence[Paper]) -> None:
+        """New papers for the all-papers view; the old index no longer answers for them."""
+        self.papers = papers
+        self.index = None
+        self.columns = None
+
+    def set_index(
+        self, papers: Sequence[Paper], index: SearchIndex, columns: FilterColumns
+    ) -> bool:
+        """Adopt an index built for `papers`; False (ignored) if the papers changed since."""
+        if papers is not self.papers:
+            return False
+        self.index, self.columns = index, columns
+        return True
+
+    def set_view(self, view: str) -> None:
+        if view not in VIEWS:
+            raise ValueError(f"unknown view {view!r}")
+        self.view = view
+
+    def toggle_view(self) -> str:
+        self.view = VIEW_BOOKMARKS if self.view == VIEW_ALL else VIEW_ALL
+        return self.view
+
+    def view_papers(self) -> Sequence[Paper]:
+        return self.bookmark_papers if self.view == VIEW_BOOKMARKS else self.papers
+
+    def _view_index(self) -> tuple[SearchIndex | None, FilterColumns | None]:
+        if self.view == VIEW_BOOKMARKS:
+            return self.bookmark_index, None
+        return self.index, self.columns
+
+    def title(self, shown: int, *, loading: bool = False) -> str:
+        """The list's title: which view, and how many of its papers the filter shows."""
+        if loading and self.view == VIEW_ALL:
+            return "Papers, reading…"
+        name = "Bookmarks" if self.view == VIEW_BOOKMARKS else "Papers"
+        return f"{name} {shown}/{len(self.view_papers())}"
+
+    # -- the filter --------------------------------------------------------------------------
+
+    def set_query(self, raw: str) -> Query:
+        """Parse the filter once; raises `QueryError` (the last good query stays in force)."""
+        query = parse_query(raw)
+        self.query, self.raw_query = query, raw
+        return query
+
+    def answer(self) -> Answer | None:
+        """The current query's answer when it is cheap (index ready, or nothing to search);
+        None when it needs a scan, which `scan` does off the UI thread."""
+        papers = self.view_papers()
+        index, columns = self._view_index()
+        if self.query.blank:
+            return Answer(np.arange(len(papers), dtype=np.int64), self.query)
+        if index is not None or not self.query.text.strip():
+            order = run_query(papers, self.query, self.context(), index, columns=columns)
+            return Answer(order, self.query)
+        return None
+
+    def scanner(self) -> Callable[[], Answer]:
+        """A job that answers the current query without an index (titles only for big
+        lists), for a worker thread: it holds a snapshot of what it needs, taken now, so a
+        later keystroke cannot change the question it answers."""
+        papers, query, ctx = self.view_papers(), self.query, self.context()
+        big = len(papers) > SCAN_ALL_LIMIT
+
+        def scan() -> Answer:
+            order = run_query(papers, query, ctx, None, scan_titles_only=big)
+            return Answer(order, query, partial=big)
+
+        return scan
+
+    def search(self, raw: str, papers: Sequence[Paper]) -> list[Paper]:
+        """`papers` matching the filter `raw`, best first: the CLI's one-shot query."""
+        query = parse_query(raw)
+        if query.blank:
+            return list(papers)
+        index = SearchIndex.build(papers) if query.text.strip() else None
+        return [papers[i] for i in run_query(papers, query, self.context(), index)]
+
+    # -- bookmarks ---------------------------------------------------------------------------
+
+    def _writable(self) -> Store:
+        if self.store is None:
+            raise UserError(self.store_error or "no bookmark store")
+        if self.store.read_only:
+            raise UserError("the database is read-only")
+        return self.store
+
+    def _commit(self, paper: Paper, what: str, change: Callable[[Store], object]) -> None:
+        """One committed write; remembered for undo; bookmarks reloaded."""
+        store = self._writable()
+        before = self.bookmarks.get(paper.id)
+        change(store)
+        self.undo_stack.append(Undo(paper, before, what))
+        del self.undo_stack[:-50]
+        self.reload_bookmarks()
+
+    def require_bookmark(self, paper: Paper) -> Bookmark:
+        bookmark = self.bookmarks.get(paper.id)
+        if bookmark is None:
+            raise UserError("Bookmark it first (b).")
+        return bookmark
+
+    def toggle_bookmark(self, paper: Paper) -> str:
+        if paper.id in self.bookmarks:
+            return self.remove_bookmark(paper)
+        self._commit(paper, "bookmark", lambda s: s.add(paper))
+        return f"Bookmarked: {ellipsize(paper.title, 60)}"
+
+    def remove_bookmark(self, paper: Paper) -> str:
+        self.require_bookmark(paper)
+        self._commit(paper, "removal", lambda s: s.remove(paper.id))
+        return f"Removed bookmark: {ellipsize(paper.title, 60)} — press u to undo"
+
+    def cycle_state(self, paper: Paper, step: int = 1) -> str:
+        state = next_state(self.require_bookmark(paper).state, step)
+        self._commit(paper, "state change", lambda s: s.set_state(paper.id, state))
+        return f"State: {state}"
+
+    def set_note(self, paper: Paper, note: str) -> str:
+        self.require_bookmark(paper)
+        self._commit(paper, "note edit", lambda s: s.set_note(paper.id, note))
+        return "Note saved."
+
+    def set_tags(self, paper: Paper, text: str) -> str:
+        self.require_bookmark(paper)
+        tags = split_tags(text)
+        self._commit(paper, "tag edit", lambda s: s.set_tags(paper.id, tags))
+        return "Tags saved."
+
+    def undo(self) -> str:
+        """Take back the last bookmark change of any kind, and say which."""
+        if not self.undo_stack:
+            return "Nothing to undo."
+        last = self.undo_stack[-1]
+        store = self._writable()
+        if last.before is None:
+            store.remove(last.paper.id)
+        else:
+            store.restore(last.before)
+        self.undo_stack.pop()
+        self.reload_bookmarks()
+        return f"Undid the {last.what}: {ellipsize(last.paper.title, 60)}"
+
+    # -- read marks --------------------------------------------------------------------------
+
+    def set_read(self, paper: Paper, read: bool) -> bool:
+        """Mark `paper` read or unread; False when the store cannot record it (read marks are
+        a convenience, so a read-only store is no error)."""
+        if self.store is None or self.store.read_only:
+            return False
+        self.store.set_read(paper.id, read)
+        self.read_ids = self.read_ids | {paper.id} if read else self.read_ids - {paper.id}
+        return True
+
+    # -- fetching ----------------------------------------------------------------------------
+
+    def fetch(self) -> tuple[int, int, list[Paper] | None]:
+        """Fetch today's papers into the library: (seen, new, the library when browsing it).
+        Network-bound: call it from a worker."""
+        from papershelf.fetch import FetchRequest, fetch_papers
+        from papershelf.library import library_papers
+
+        store = self._writable()
+        request = FetchRequest()
+        papers = fetch_papers(request)
+        seen, new = store.add_to_library(papers, request.describe())
+        return seen, new, library_papers(store) if self.library_mode else None
+
+
+__all__ = [
+    "COPY_CHOICES",
+    "VIEWS",
+    "VIEW_ALL",
+    "VIEW_BOOKMARKS",
+    "Answer",
+    "Loaded",
+    "QueryError",
+    "Session",
+    "Undo",
+    "copy_text",
+    "load",
+    "next_day_row",
+    "next_state",
+    "previous_day_row",
+    "split_tags",
+]

@@ -1,0 +1,175 @@
+"""Modal dialogs on one base: the copy menu, the note and tags editors, the help screen.
+
+Each answers through `dismiss`, so the screen that opened it decides what to do. The base
+gives every dialog the same frame, a heading built from plain text (a paper's title is data,
+never markup) and Esc to cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+ResultType = TypeVar("ResultType")
+
+COPY_MENU = (
+    ("title", "t", "Title"),
+    ("link", "l", "Link"),
+    ("markdown", "m", "Markdown link"),
+    ("bibtex", "b", "BibTeX entry"),
+)
+"""(session copy choice, key, label) for each line of the copy menu."""
+
+
+class Dialog(ModalScreen[ResultType]):
+    """A centred frame with a heading; Esc dismisses with None."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+        & > .dialog {
+            width: 70;
+            max-width: 90%;
+            height: auto;
+            max-height: 80%;
+            border: thick $primary;
+            background: $panel;
+            padding: 1 2;
+        }
+        & .dialog--hint { color: $text-muted; }
+    }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    heading = ""
+    """The dialog's name, shown bold before the subject."""
+
+    def __init__(self, subject: str = "") -> None:
+        super().__init__()
+        self.subject = subject
+        """What the dialog is about (usually a paper's title), shown as plain text."""
+
+    def header(self) -> Label:
+        return Label(Content.assemble((f"{self.heading}  ", "bold"), (self.subject, "$text-muted")))
+
+    def hint(self, text: str) -> Label:
+        return Label(Content(text), classes="dialog--hint")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CopyMenu(Dialog[str | None]):
+    """Pick what to copy; answers one of the COPY_MENU choices, or None."""
+
+    DEFAULT_CSS = "CopyMenu #copy-options { height: auto; margin-top: 1; }"
+    AUTO_FOCUS = "#copy-options"
+    BINDINGS = [
+        Binding("escape,q", "cancel", "Cancel", id="copy.cancel"),
+        *(
+            Binding(key, f"pick('{name}')", label, id=f"copy.{name}")
+            for name, key, label in COPY_MENU
+        ),
+    ]
+    heading = "Copy"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="copy-dialog", classes="dialog"):
+            yield self.header()
+            yield OptionList(
+                *(
+                    Option(Content.assemble((f"{key}  ", "$accent bold"), label), id=name)
+                    for name, key, label in COPY_MENU
+                ),
+                id="copy-options",
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_pick(self, name: str) -> None:
+        self.dismiss(name)
+
+
+class NoteEditor(Dialog[str | None]):
+    """Edit a bookmark's free-text note; Ctrl+S saves, Esc cancels."""
+
+    DEFAULT_CSS = "NoteEditor #note-text { height: 12; margin: 1 0; }"
+    AUTO_FOCUS = "#note-text"
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True, id="note.save")]
+    heading = "Note"
+
+    def __init__(self, subject: str, note: str) -> None:
+        super().__init__(subject)
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog", classes="dialog"):
+            yield self.header()
+            yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="focus")
+            yield self.hint("Ctrl+S save · Esc cancel")
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+
+class TagsEditor(Dialog[str | None]):
+    """Edit a bookmark's tags as one line of words; Enter saves, Esc cancels."""
+
+    DEFAULT_CSS = "TagsEditor #tags-input { margin: 1 0; }"
+    AUTO_FOCUS = "#tags-input"
+    heading = "Tags"
+
+    def __init__(self, subject: str, tags: Sequence[str]) -> None:
+        super().__init__(subject)
+        self.tags = tuple(tags)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tags-dialog", classes="dialog"):
+            yield self.header()
+            yield Input(
+                " ".join(self.tags), placeholder="space- or comma-separated", id="tags-input"
+            )
+            yield self.hint("Enter save · Esc cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+
+class HelpScreen(Dialog[None]):
+    """Every key of the main screen, its list and its detail pane, plus the filter syntax."""
+
+    DEFAULT_CSS = "HelpScreen #help-dialog { width: 80; height: 80%; }"
+    AUTO_FOCUS = "#help-dialog"
+    BINDINGS = [Binding("escape,q,question_mark", "cancel", "Close", id="help.close")]
+
+    def __init__(self, sections: Sequence[tuple[str, list[tuple[str, str]]]], syntax: str) -> None:
+        super().__init__()
+        self.sections = sections
+        self.syntax = syntax
+
+    def compose(self) -> ComposeResult:
+        parts: list[Content] = [Content.styled("papershelf — keys", "bold $accent"), Content("")]
+        for heading, rows in self.sections:
+            parts.append(Content.styled(heading, "bold"))
+            width = max((len(k) for k, _ in rows), default=0)
+            for keys, what in rows:
+                parts.append(Content.assemble("  ", (keys.ljust(width), "$accent"), "   ", what))
+            parts.append(Content(""))
+        parts.append(Content.styled("Filter syntax", "bold"))
+        parts.append(Content(self.syntax))
+        parts.append(Content(""))
+        parts.append(
+            Content.styled("Esc closes this help · Ctrl+P runs any command by name", "$text-muted")
+        )
+        with VerticalScroll(id="help-dialog", classes="dialog"):
+            yield Static(Content("\n").join(parts), id="help-body")

@@ -1,0 +1,1 @@
+"""Screens: the main browsing screen (dialogs live in `ui.dialogs`)."""

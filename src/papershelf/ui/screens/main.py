@@ -1,0 +1,631 @@
+"""The main screen: filter bar on top, the paper list beside the abstract pane, the footer.
+
+It composes and binds; every rule is the session's. Keys become session calls, session
+results become widget state. Slow work (reading sources, building the index, scanning while
+there is none, fetching) runs in thread workers that post messages back, so the first paint
+waits for the parse only and typing never waits.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, ProgressBar
+
+from papershelf.errors import UserError
+from papershelf.indexcache import cache_key, load_or_build
+from papershelf.model import Paper
+from papershelf.query import FilterColumns, QueryError
+from papershelf.session import (
+    VIEW_ALL,
+    VIEW_BOOKMARKS,
+    Answer,
+    Session,
+    copy_text,
+    load,
+    next_day_row,
+    previous_day_row,
+)
+from papershelf.store import Bookmark
+from papershelf.ui.detail import DetailPane
+from papershelf.ui.dialogs import CopyMenu, NoteEditor, TagsEditor
+from papershelf.ui.filter import FilterInput
+from papershelf.ui.messages import (
+    FetchDone,
+    IndexReady,
+    LoadFailed,
+    PapersLoaded,
+    PapersPartial,
+    SearchDone,
+)
+from papershelf.ui.paper_list import PaperList
+from papershelf.urls import is_web_url
+
+READ_AFTER_S = 2.0
+"""A paper shown this long in the detail pane counts as read."""
+
+
+class MainScreen(Screen[None]):
+    """Browse papers, filter as you type, read abstracts, keep a reading list."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#papers"
+
+    BINDINGS = [
+        Binding(
+            "slash", "focus_filter", "Filter", tooltip="Type to filter; Esc clears", id="filter"
+        ),
+        Binding(
+            "b", "toggle_bookmark", "Bookmark", tooltip="Bookmark or un-bookmark", id="bookmark"
+        ),
+        # The screen's own Tab (focus next) is replaced: Tab switches views from every pane.
+        Binding(
+            "tab", "toggle_view", "Bookmarks", tooltip="Switch all papers / bookmarks", id="view"
+        ),
+        Binding("1", "show_view('all')", "All papers", show=False, id="view.all"),
+        Binding("2", "show_view('bookmarks')", "Bookmarks", show=False, id="view.bookmarks"),
+        Binding(
+            "o",
+            "open_link",
+            "Open",
+            tooltip="Open the code or paper page in the browser",
+            id="open",
+        ),
+        Binding("y", "copy", "Copy", tooltip="Copy title, link, Markdown or BibTeX", id="copy"),
+        Binding(
+            "s",
+            "cycle_state",
+            "State",
+            tooltip="Bookmark state: to-read → reading → done",
+            show=False,
+            id="bookmark.state",
+        ),
+        Binding(
+            "n",
+            "edit_note",
+            "Note",
+            tooltip="Edit the bookmark's note",
+            show=False,
+            id="bookmark.note",
+        ),
+        Binding(
+            "t",
+            "edit_tags",
+            "Tags",
+            tooltip="Edit the bookmark's tags",
+            show=False,
+            id="bookmark.tags",
+        ),
+        Binding(
+            "d",
+            "remove_bookmark",
+            "Remove",
+            tooltip="Remove the bookmark (u undoes)",
+            show=False,
+            id="bookmark.remove",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            tooltip="Undo the last bookmark change",
+            show=False,
+            id="bookmark.undo",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Back",
+            tooltip="Back to the list; clear the filter",
+            show=False,
+            id="back",
+        ),
+        Binding(
+            "m",
+            "toggle_read",
+            "Read/unread",
+            tooltip="Mark read or unread",
+            show=False,
+            id="read.toggle",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_day",
+            "Next day",
+            tooltip="Jump to the next day",
+            show=False,
+            id="day.next",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_day",
+            "Previous day",
+            tooltip="Jump to the start of this or the previous day",
+            show=False,
+            id="day.previous",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            tooltip="Fetch today's papers from Hugging Face",
+            id="refresh",
+        ),
+        Binding("question_mark", "app.help", "Help", tooltip="Every key", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    read_ids: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+    new_ids: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+    bookmarks: reactive[Mapping[str, Bookmark]] = reactive(dict, init=False)
+    show_states: reactive[bool] = reactive(False, init=False)
+
+    def __init__(
+        self,
+        session: Session,
+        sources: Sequence[object] = (),
+        *,
+        year: int | None = None,
+        stdin_text: str | None = None,
+        read_after: float = READ_AFTER_S,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.sources = list(sources)
+        self.year = year
+        self.stdin_text = stdin_text
+        self.read_after = read_after
+        self.loaded = False
+        self.generation = 0
+        """Bumped by every filter change; scan answers of older generations are dropped."""
+        self._read_timer: Timer | None = None
+        self.reading: Paper | None = None
+        """The paper in the detail pane whose read timer is running."""
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield FilterInput(id="filter")
+        yield Label("", id="query-error")
+        yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="fetching")
+        with Horizontal(id="main", classes="panes"):
+            yield PaperList(id="papers").data_bind(
+                MainScreen.read_ids,
+                MainScreen.new_ids,
+                MainScreen.bookmarks,
+                MainScreen.show_states,
+            )
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    def on_mount(self) -> None:
+        self._sync_marks()
+        self.detail.border_title = "Abstract"
+        self.paper_list.loading = True
+        self._update_title()
+        self.load_papers()
+
+    def _sync_marks(self) -> None:
+        """Push the session's marks and bookmarks into the reactives the widgets bind to."""
+        self.read_ids = self.session.read_ids
+        self.new_ids = self.session.new_ids
+        self.bookmarks = self.session.bookmarks
+
+    # -- loading --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
+    def load_papers(self) -> None:
+        try:
+            loaded = load(
+                [str(s) for s in self.sources],
+                store=self.session.store if self.session.library_mode else None,
+                year=self.year,
+                stdin_text=self.stdin_text,
+                on_batch=self._first_batch_once(),
+            )
+        except UserError as exc:
+            self.post_message(LoadFailed(str(exc)))
+            return
+        self.post_message(PapersLoaded(loaded.papers, loaded.warnings))
+
+    def _first_batch_once(self) -> Callable[[Sequence[Paper]], None]:
+        """A parse callback that hands the first batch to the UI, so a big digest paints at
+        once while the rest is read; the full list replaces it when the parse ends."""
+        sent = False
+
+        def first_batch(batch: Sequence[Paper]) -> None:
+            nonlocal sent
+            if not sent and batch:
+                sent = True
+                self.post_message(PapersPartial(list(batch)))
+
+        return first_batch
+
+    @on(PapersPartial)
+    def _papers_partial(self, message: PapersPartial) -> None:
+        if self.loaded or self.session.view != VIEW_ALL:
+            return
+        self.paper_list.loading = False
+        self.paper_list.set_papers(message.papers)
+        self.paper_list.border_title = f"Papers {len(message.papers):,} so far, reading…"
+
+    @on(PapersLoaded)
+    def _papers_loaded(self, message: PapersLoaded) -> None:
+        self.session.set_papers(message.papers)
+        shown = self.paper_list.current if self.paper_list.papers else None
+        self._done_loading()
+        if self.session.view == VIEW_ALL:
+            self.paper_list.set_papers(self.session.papers)
+            self._apply_filter()
+            if shown is not None and self.paper_list.cursor == 0:
+                self.paper_list.move_to(shown.id)  # where the reader got to while it loaded
+        if message.warnings:
+            first = "\n".join(str(w) for w in message.warnings[:3])
+            more = len(message.warnings) - 3
+            self.notify(
+                first + (f"\n… and {more} more" if more > 0 else ""),
+                title=f"{len(message.warnings)} warning(s) while reading",
+                severity="warning",
+            )
+        # Index after the first paint: the build holds the GIL for seconds at 100k papers.
+        self.call_after_refresh(self.build_index, self.session.papers)
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self._done_loading()
+        self.paper_list.empty_message = message.error
+        self.paper_list.set_papers(())
+        self.notify(message.error, title="Could not read the digest", severity="error", timeout=10)
+
+    def _done_loading(self) -> None:
+        self.loaded = True
+        self.paper_list.loading = False
+
+    # Every worker names itself: without `description`, Textual builds one from repr() of the
+    # arguments, which for 100k papers costs seconds and ~200 MB on the UI thread.
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
+    def build_index(self, papers: Sequence[Paper]) -> None:
+        key = None if self.session.library_mode else cache_key([str(s) for s in self.sources])
+        index = load_or_build(papers, key)
+        # The filter columns come after the index, not beside it: the build's temporaries are
+        # gone by then, which keeps the peak memory at 100k papers down by their ~10 MB.
+        self.post_message(IndexReady(papers, index, FilterColumns(papers)))
+
+    @on(IndexReady)
+    def _index_ready(self, message: IndexReady) -> None:
+        if self.session.set_index(message.papers, message.index, message.columns):
+            # The papers and the index live as long as the app: move them out of the cyclic
+            # GC's sight, or a full collection walks 100k records in the middle of a keystroke.
+            gc.freeze()
+            if self.session.view == VIEW_ALL and self.filter_input.value.strip():
+                self._apply_filter()  # answers typed before the index was ready were a scan
+
+    # -- filtering ------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        if self.loaded:  # a query typed while loading is applied when the papers arrive
+            self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        """Answer the filter inline when the index is ready, else in a scan worker."""
+        self.generation += 1
+        error = self.query_one("#query-error", Label)
+        try:
+            self.session.set_query(self.filter_input.value)
+        except QueryError as exc:
+            error.update(Content(str(exc)))
+            error.display = True
+            return  # keep showing the last good results while the term is being typed
+        error.display = False
+        answer = self.session.answer()
+        if answer is None:
+            self.scan(self.generation, self.session.scanner())
+        else:
+            self._show_answer(answer)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="scan")
+    def scan(self, generation: int, scanner: Callable[[], Answer]) -> None:
+        self.post_message(SearchDone(generation, scanner()))
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        if message.generation == self.generation:
+            self._show_answer(message.answer)
+
+    def _show_answer(self, answer: Answer) -> None:
+        self.paper_list.set_results(answer.order, answer.query.text)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        shown = len(self.paper_list.order)
+        self.paper_list.border_title = self.session.title(shown, loading=not self.loaded)
+        bookmarks = self.session.view == VIEW_BOOKMARKS
+        self.paper_list.border_subtitle = "" if bookmarks else "Tab: bookmarks"
+
+    # -- the highlighted paper ------------------------------------------------------------
+
+    @on(PaperList.Highlighted)
+    def _highlighted(self, message: PaperList.Highlighted) -> None:
+        paper = message.paper
+        self._show_detail(paper)
+        self._cancel_read_timer()
+        if paper is not None and paper.id not in self.session.read_ids:
+            self.reading = paper
+            self._read_timer = self.set_timer(self.read_after, self.read_time_up)
+
+    def read_time_up(self) -> None:
+        """The paper being read has been shown for `read_after` seconds: it counts as read."""
+        paper, self.reading = self.reading, None
+        if paper is not None:
+            self._set_read(paper, True)
+
+    def _show_detail(self, paper: Paper | None) -> None:
+        if paper is None:
+            self.detail.show(None)
+        else:
+            read = paper.id in self.session.read_ids
+            self.detail.show(paper, self.session.bookmarks.get(paper.id), read=read)
+
+    @on(PaperList.Selected)
+    def _selected(self) -> None:
+        self.set_focus(self.detail)
+
+    def _current(self) -> Paper | None:
+        paper = self.paper_list.current
+        if paper is None:
+            self.notify("No paper is highlighted.", severity="warning")
+        return paper
+
+    # -- views ----------------------------------------------------------------------------
+
+    def action_toggle_view(self) -> None:
+        self._switch_view(self.session.toggle_view())
+
+    def action_show_view(self, view: str) -> None:
+        self.session.set_view(view)
+        self._switch_view(view)
+
+    def _switch_view(self, view: str) -> None:
+        self.show_states = view == VIEW_BOOKMARKS
+        self.paper_list.empty_message = (
+            "No bookmarks yet: press b on a paper to keep it."
+            if view == VIEW_BOOKMARKS
+            else "No papers."
+        )
+        self.paper_list.set_papers(self.session.view_papers())
+        self._apply_filter()
+        self.set_focus(self.paper_list)
+
+    # -- focus and navigation -------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.set_focus(self.filter_input)
+
+    def action_focus_list(self) -> None:
+        self.set_focus(self.paper_list)
+
+    def action_clear_filter(self) -> None:
+        self.filter_input.value = ""
+        self.set_focus(self.paper_list)
+
+    def action_leave(self) -> None:
+        if self.focused is self.detail:
+            self.set_focus(self.paper_list)
+        elif self.filter_input.value:
+            self.action_clear_filter()
+
+    def action_next_day(self) -> None:
+        self._jump(next_day_row)
+
+    def action_previous_day(self) -> None:
+        self._jump(previous_day_row)
+
+    def _jump(self, rule: Callable[[Callable[[int], object], int, int], int | None]) -> None:
+        lst = self.paper_list
+        row = rule(lambda r: lst.papers[int(lst.order[r])].date, lst.cursor, len(lst.order))
+        if row is not None:
+            lst.cursor = row
+
+    # -- bookmarks ------------------------------------------------------------------------
+
+    def _change(self, change: Callable[[], str]) -> None:
+        """Run one session write; show what it did (or why not); repaint what shows it."""
+        try:
+            done = change()
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.bookmarks = self.session.bookmarks
+        if self.session.view == VIEW_BOOKMARKS:
+            cursor = self.paper_list.cursor
+            self.paper_list.set_papers(self.session.bookmark_papers)
+            self._apply_filter()
+            self.paper_list.cursor = cursor
+        self._update_title()
+        self._show_detail(self.paper_list.current)
+        self.notify(done)
+
+    def _with_paper(self, act: Callable[[Paper], str]) -> None:
+        paper = self._current()
+        if paper is not None:
+            self._change(partial(act, paper))
+
+    def action_toggle_bookmark(self) -> None:
+        self._with_paper(self.session.toggle_bookmark)
+
+    def action_remove_bookmark(self) -> None:
+        self._with_paper(self.session.remove_bookmark)
+
+    def action_undo(self) -> None:
+        self._change(self.session.undo)
+
+    def action_cycle_state(self) -> None:
+        self._with_paper(self.session.cycle_state)
+
+    def _bookmarked_current(self) -> tuple[Paper, Bookmark] | None:
+        paper = self._current()
+        if paper is None:
+            return None
+        try:
+            return paper, self.session.require_bookmark(paper)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning")
+            return None
+
+    def action_edit_note(self) -> None:
+        found = self._bookmarked_current()
+        if found is None:
+            return
+        paper, bookmark = found
+
+        def save(note: str | None) -> None:
+            if note is not None:
+                self._change(partial(self.session.set_note, paper, note))
+
+        self.app.push_screen(NoteEditor(paper.title, bookmark.note), save)
+
+    def action_edit_tags(self) -> None:
+        found = self._bookmarked_current()
+        if found is None:
+            return
+        paper, bookmark = found
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._change(partial(self.session.set_tags, paper, text))
+
+        self.app.push_screen(TagsEditor(paper.title, bookmark.tags), save)
+
+    # -- read marks -----------------------------------------------------------------------
+
+    def _set_read(self, paper: Paper, read: bool) -> None:
+        try:
+            changed = self.session.set_read(paper, read)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if changed:
+            self.read_ids = self.session.read_ids
+            if self.paper_list.current is paper:
+                self._show_detail(paper)
+
+    def action_toggle_read(self) -> None:
+        paper = self._current()
+        if paper is None:
+            return
+        self._cancel_read_timer()
+        self._set_read(paper, paper.id not in self.session.read_ids)
+
+    def _cancel_read_timer(self) -> None:
+        self.reading = None
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+
+    # -- refresh from Hugging Face --------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        if self.session.store is None:
+            self.notify(
+                self.session.store_error or "No bookmark store.",
+                title="The library is read-only",
+                severity="error",
+            )
+            return
+        self.query_one("#fetching", ProgressBar).display = True
+        self.fetch_today()
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False, description="fetch")
+    def fetch_today(self) -> None:
+        try:
+            seen, new, library = self.session.fetch()
+        except UserError as exc:
+            self.post_message(FetchDone(error=str(exc)))
+            return
+        self.post_message(FetchDone(seen=seen, new=new, library=library))
+
+    @on(FetchDone)
+    def _fetch_done(self, message: FetchDone) -> None:
+        self.query_one("#fetching", ProgressBar).display = False
+        if message.error:
+            self.notify(
+                f"{message.error}\nShowing what you already have.",
+                title="Offline?",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        if not message.seen:
+            self.notify("Hugging Face lists no papers for today yet.")
+            return
+        where = "" if self.session.library_mode else " (run papershelf with no file to browse them)"
+        self.notify(f"Fetched {message.seen} papers, {message.new} new in your library{where}.")
+        if message.library is not None:
+            current = self.paper_list.current
+            self.session.set_papers(message.library)
+            if self.session.view == VIEW_ALL:
+                self.paper_list.set_papers(self.session.papers)
+                self._apply_filter()
+                if current is not None:
+                    self.paper_list.move_to(current.id)
+            self.build_index(self.session.papers)
+
+    # -- open and copy --------------------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        paper = self._current()
+        if paper is None:
+            return
+        url = paper.link
+        if not is_web_url(url):
+            self.notify(f"Not an http(s) link, not opened: {url}", severity="error")
+            return
+        self.app.open_url(url)
+        self.notify(f"Opening {url}")
+
+    def action_copy(self) -> None:
+        paper = self._current()
+        if paper is None:
+            return
+        bookmark = self.session.bookmarks.get(paper.id)
+
+        def copy(choice: str | None) -> None:
+            if choice is not None:
+                self.copy_text(copy_text(paper, choice, bookmark), choice)
+
+        self.app.push_screen(CopyMenu(paper.title), copy)
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy with the system clipboard, or OSC 52 through the terminal when there is none."""
+        try:
+            import pyperclip
+
+            pyperclip.copy(text)
+        except Exception:  # pyperclip raises its own exception types, or fails to import a backend
+            self.app.copy_to_clipboard(text)
+            self.notify(f"Copied {what} through the terminal (OSC 52): no system clipboard here.")
+        else:
+            self.notify(f"Copied {what} to the clipboard.")
