@@ -16,13 +16,10 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from papershelf import __version__
 from papershelf.errors import UserError
-from papershelf.locations import sample_digest
 from papershelf.model import Paper
 
 if TYPE_CHECKING:
-    from papershelf.query import Query
-    from papershelf.search import SearchIndex
-    from papershelf.store import Store
+    from papershelf.session import Session
 
 EXIT_USER_ERROR = 2
 COMMANDS = ("list", "bookmarks", "fetch", "import")
@@ -113,12 +110,12 @@ def _positive(text: str) -> int:
 
 
 def _load(sources: Sequence[str], year: int | None, err: TextIO) -> list[Paper]:
-    from papershelf.parser import parse_sources
+    from papershelf.session import load
 
-    result = parse_sources(list(sources) or [sample_digest()], year=year)
-    for warning in result.warnings:
+    loaded = load(sources, store=None, year=year)
+    for warning in loaded.warnings:
         print(f"papershelf: warning: {warning}", file=err)
-    return result.papers
+    return list(loaded.papers)
 
 
 def _one_line(text: str) -> str:
@@ -128,17 +125,15 @@ def _one_line(text: str) -> str:
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from papershelf.query import parse_query
 
-    query = parse_query(args.query or "")
+    query = parse_query(args.query or "")  # a malformed filter fails before any reading
     # The store is opened only when it is read: for the library, or for filters such as
     # is:bookmarked; `list FILE` alone never creates or touches the database.
-    store, store_error = (None, None)
-    if not args.sources or query.filters:
-        store, store_error = _open_store_quietly()
+    session = _session(need_store=not args.sources or bool(query.filters))
     try:
-        papers = _list_papers(args, query, store, store_error, err)
+        papers = _list_papers(args, session, bool(query.filters), err)
     finally:
-        if store is not None:
-            store.close()
+        if session.store is not None:
+            session.store.close()
     if args.format == "json":
         json.dump([p.to_dict() for p in papers], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -156,48 +151,32 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _list_papers(
-    args: argparse.Namespace,
-    query: Query,
-    store: Store | None,
-    store_error: str | None,
-    err: TextIO,
+    args: argparse.Namespace, session: Session, filters: bool, err: TextIO
 ) -> list[Paper]:
-    from papershelf.query import Context, run_query
+    from papershelf.library import library_papers
 
     if args.sources:
         papers = _load(args.sources, args.year, err)
-    elif store is not None:
-        from papershelf.library import library_papers
-
-        papers = library_papers(store)
+    elif session.store is not None:
+        papers = library_papers(session.store)
     else:
-        print(f"papershelf: warning: {store_error}; showing the bundled sample", file=err)
+        print(f"papershelf: warning: {session.store_error}; showing the bundled sample", file=err)
         papers = _load([], args.year, err)
-    if query.blank:
-        return papers
-    ctx = Context()
-    if store is not None:
-        ctx = Context(
-            bookmarks={b.paper.id: b for b in store.bookmarks()},
-            read_ids=frozenset(store.read_ids()),
-            new_ids=frozenset(store.new_since_last_visit()),
-        )
-    elif query.filters:
-        print(f"papershelf: warning: {store_error}; filters see no bookmarks", file=err)
-    index = _index(papers) if query.text.strip() else None
-    return [papers[i] for i in run_query(papers, query, ctx, index)]
+    if filters and session.store is None:
+        print(f"papershelf: warning: {session.store_error}; filters see no bookmarks", file=err)
+    return session.search(args.query or "", papers)
 
 
-def _index(papers: Sequence[Paper]) -> SearchIndex:
-    from papershelf.search import SearchIndex
-
-    return SearchIndex.build(papers)
-
-
-def _open_store_quietly() -> tuple[Store | None, str | None]:
+def _session(*, need_store: bool) -> Session:
+    """A session for one command: on the user's store when the command reads it."""
+    from papershelf.session import Session
     from papershelf.store import Store
 
-    return Store.open_or_error()
+    store, error = Store.open_or_error() if need_store else (None, None)
+    session = Session(store, error)
+    session.reload_marks()
+    session.reload_bookmarks()
+    return session
 
 
 def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -240,9 +219,12 @@ def _date(paper: Paper) -> str:
 
 def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from papershelf import export
+    from papershelf.session import Session
     from papershelf.store import Bookmark, Store
 
     with Store() as store:
+        session = Session(store, library_mode=True)
+        session.reload_bookmarks()
         if args.action == "add":
             if args.sources:
                 candidates = _load(args.sources, args.year, err)
@@ -250,22 +232,12 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 from papershelf.library import library_papers
 
                 candidates = library_papers(store)
-            by_id = {p.id: p for p in candidates}
-            missing = [i for i in args.ids if i not in by_id]
-            if missing:
-                where = " ".join(args.sources) or "your library"
-                raise UserError(f"no paper with id {', '.join(missing)} in {where}")
-            for paper_id in args.ids:
-                store.add(by_id[paper_id])
-                out.write(f"bookmarked {paper_id}  {_one_line(by_id[paper_id].title)}\n")
+            where = " ".join(args.sources) or "your library"
+            for paper in session.add_bookmarks(args.ids, candidates, where):
+                out.write(f"bookmarked {paper.id}  {_one_line(paper.title)}\n")
         elif args.action == "remove":
-            missing = [i for i in args.ids if store.get(i) is None]
-            if missing:
-                raise UserError(f"not bookmarked: {', '.join(missing)}")
-            for paper_id in args.ids:
-                removed = store.remove(paper_id)
-                title = _one_line(removed.paper.title) if removed else ""
-                out.write(f"removed {paper_id}  {title}\n")
+            for removed in session.remove_bookmarks(args.ids):
+                out.write(f"removed {removed.paper.id}  {_one_line(removed.paper.title)}\n")
         elif args.action == "import":
             records = export.from_json(_read_text(args.file), source=str(args.file))
             added, updated = store.import_bookmarks(records)

@@ -190,7 +190,7 @@ class Session:
 
     def start_visit(self) -> None:
         """Record this visit, so the next one knows what is new since."""
-        if self.store is not None and not self.store.read_only:
+        if self.store is not None:
             self.store.mark_visit()
 
     def reload_bookmarks(self) -> None:
@@ -334,6 +334,31 @@ class Session:
         tags = split_tags(text)
         self._commit(paper, "tag edit", lambda s: s.set_tags(paper.id, tags))
         return "Tags saved."
+
+    def add_bookmarks(
+        self, ids: Sequence[str], candidates: Sequence[Paper], where: str
+    ) -> list[Paper]:
+        """Bookmark the papers of `candidates` with these ids, all or none: an unknown id is
+        an error naming every missing one (`where` says where they were looked for)."""
+        by_id = {p.id: p for p in candidates}
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise UserError(f"no paper with id {', '.join(missing)} in {where}")
+        store = self._writable()
+        for paper_id in ids:
+            store.add(by_id[paper_id])
+        self.reload_bookmarks()
+        return [by_id[i] for i in ids]
+
+    def remove_bookmarks(self, ids: Sequence[str]) -> list[Bookmark]:
+        """Remove these bookmarks, all or none: an id that is not bookmarked is an error."""
+        missing = [i for i in ids if i not in self.bookmarks]
+        if missing:
+            raise UserError(f"not bookmarked: {', '.join(missing)}")
+        store = self._writable()
+        removed = [b for b in (store.remove(i) for i in ids) if b is not None]
+        self.reload_bookmarks()
+        return removed
 
     def undo(self) -> str:
         """Take back the last bookmark change of any kind, and say which."""

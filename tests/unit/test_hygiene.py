@@ -26,6 +26,7 @@ CORE = [
     "query",
     "fetch",
     "library",
+    "session",
     "cli",
 ]
 
