@@ -53,11 +53,13 @@ def load(
     store: Store | None,
     year: int | None = None,
     stdin_text: str | None = None,
-    on_batch: Callable[[Sequence[Paper]], None] | None = None,
+    on_first_batch: Callable[[list[Paper]], object] | None = None,
 ) -> Loaded:
     """The papers to browse: `sources` when given, else the library, else the sample.
 
-    Raises `UserError` for unreadable sources. Slow for big inputs: call it from a worker.
+    `on_first_batch` gets the first papers of a big digest while the rest is read, so a
+    screen can paint them at once. Raises `UserError` for unreadable sources. Slow for big
+    inputs: call it from a worker.
     """
     from papershelf.library import library_papers
     from papershelf.parser import parse_sources
@@ -65,8 +67,16 @@ def load(
     if not sources and store is not None:
         return Loaded(library_papers(store))
     stdin = io.StringIO(stdin_text) if stdin_text is not None else None
+    sent = False
+
+    def first_batch(batch: Sequence[Paper]) -> None:
+        nonlocal sent
+        if on_first_batch is not None and not sent and batch:
+            sent = True
+            on_first_batch(list(batch))
+
     result = parse_sources(
-        list(sources) or [sample_digest()], year=year, stdin=stdin, on_batch=on_batch
+        list(sources) or [sample_digest()], year=year, stdin=stdin, on_batch=first_batch
     )
     return Loaded(result.papers, result.warnings)
 

@@ -22,7 +22,7 @@ from papershelf.session import Session
 from papershelf.store import Store
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import HelpScreen
-from papershelf.ui.help import binding_rows
+from papershelf.ui.keys import binding_rows
 from papershelf.ui.paper_list import PaperList
 from papershelf.ui.screens.main import READ_AFTER_S, MainScreen
 

@@ -14,7 +14,6 @@ from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
@@ -37,9 +36,11 @@ from papershelf.session import (
     previous_day_row,
 )
 from papershelf.store import Bookmark
+from papershelf.ui import clipboard
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, NoteEditor, TagsEditor
 from papershelf.ui.filter import FilterInput
+from papershelf.ui.keys import MAIN_BINDINGS
 from papershelf.ui.messages import (
     FetchDone,
     IndexReady,
@@ -61,109 +62,7 @@ class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#papers"
 
-    BINDINGS = [
-        Binding(
-            "slash", "focus_filter", "Filter", tooltip="Type to filter; Esc clears", id="filter"
-        ),
-        Binding(
-            "b", "toggle_bookmark", "Bookmark", tooltip="Bookmark or un-bookmark", id="bookmark"
-        ),
-        # The screen's own Tab (focus next) is replaced: Tab switches views from every pane.
-        Binding(
-            "tab", "toggle_view", "Bookmarks", tooltip="Switch all papers / bookmarks", id="view"
-        ),
-        Binding("1", "show_view('all')", "All papers", show=False, id="view.all"),
-        Binding("2", "show_view('bookmarks')", "Bookmarks", show=False, id="view.bookmarks"),
-        Binding(
-            "o",
-            "open_link",
-            "Open",
-            tooltip="Open the code or paper page in the browser",
-            id="open",
-        ),
-        Binding("y", "copy", "Copy", tooltip="Copy title, link, Markdown or BibTeX", id="copy"),
-        Binding(
-            "s",
-            "cycle_state",
-            "State",
-            tooltip="Bookmark state: to-read → reading → done",
-            show=False,
-            id="bookmark.state",
-        ),
-        Binding(
-            "n",
-            "edit_note",
-            "Note",
-            tooltip="Edit the bookmark's note",
-            show=False,
-            id="bookmark.note",
-        ),
-        Binding(
-            "t",
-            "edit_tags",
-            "Tags",
-            tooltip="Edit the bookmark's tags",
-            show=False,
-            id="bookmark.tags",
-        ),
-        Binding(
-            "d",
-            "remove_bookmark",
-            "Remove",
-            tooltip="Remove the bookmark (u undoes)",
-            show=False,
-            id="bookmark.remove",
-        ),
-        Binding(
-            "u",
-            "undo",
-            "Undo",
-            tooltip="Undo the last bookmark change",
-            show=False,
-            id="bookmark.undo",
-        ),
-        Binding(
-            "escape",
-            "leave",
-            "Back",
-            tooltip="Back to the list; clear the filter",
-            show=False,
-            id="back",
-        ),
-        Binding(
-            "m",
-            "toggle_read",
-            "Read/unread",
-            tooltip="Mark read or unread",
-            show=False,
-            id="read.toggle",
-        ),
-        Binding(
-            "right_square_bracket",
-            "next_day",
-            "Next day",
-            tooltip="Jump to the next day",
-            show=False,
-            id="day.next",
-        ),
-        Binding(
-            "left_square_bracket",
-            "previous_day",
-            "Previous day",
-            tooltip="Jump to the start of this or the previous day",
-            show=False,
-            id="day.previous",
-        ),
-        Binding(
-            "r",
-            "refresh",
-            "Refresh",
-            tooltip="Fetch today's papers from Hugging Face",
-            id="refresh",
-        ),
-        Binding("question_mark", "app.help", "Help", tooltip="Every key", id="help"),
-        Binding("q", "app.quit", "Quit", id="quit"),
-    ]
+    BINDINGS = MAIN_BINDINGS
 
     read_ids: reactive[frozenset[str]] = reactive(frozenset(), init=False)
     new_ids: reactive[frozenset[str]] = reactive(frozenset(), init=False)
@@ -243,25 +142,12 @@ class MainScreen(Screen[None]):
                 store=self.session.store if self.session.library_mode else None,
                 year=self.year,
                 stdin_text=self.stdin_text,
-                on_batch=self._first_batch_once(),
+                on_first_batch=lambda batch: self.post_message(PapersPartial(batch)),
             )
         except UserError as exc:
             self.post_message(LoadFailed(str(exc)))
             return
         self.post_message(PapersLoaded(loaded.papers, loaded.warnings))
-
-    def _first_batch_once(self) -> Callable[[Sequence[Paper]], None]:
-        """A parse callback that hands the first batch to the UI, so a big digest paints at
-        once while the rest is read; the full list replaces it when the parse ends."""
-        sent = False
-
-        def first_batch(batch: Sequence[Paper]) -> None:
-            nonlocal sent
-            if not sent and batch:
-                sent = True
-                self.post_message(PapersPartial(list(batch)))
-
-        return first_batch
 
     @on(PapersPartial)
     def _papers_partial(self, message: PapersPartial) -> None:
@@ -614,18 +500,6 @@ class MainScreen(Screen[None]):
 
         def copy(choice: str | None) -> None:
             if choice is not None:
-                self.copy_text(copy_text(paper, choice, bookmark), choice)
+                clipboard.copy(self.app, copy_text(paper, choice, bookmark), choice)
 
         self.app.push_screen(CopyMenu(paper.title), copy)
-
-    def copy_text(self, text: str, what: str) -> None:
-        """Copy with the system clipboard, or OSC 52 through the terminal when there is none."""
-        try:
-            import pyperclip
-
-            pyperclip.copy(text)
-        except Exception:  # pyperclip raises its own exception types, or fails to import a backend
-            self.app.copy_to_clipboard(text)
-            self.notify(f"Copied {what} through the terminal (OSC 52): no system clipboard here.")
-        else:
-            self.notify(f"Copied {what} to the clipboard.")

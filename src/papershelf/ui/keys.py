@@ -1,0 +1,140 @@
+"""The main screen's keys, each with an id (for user keymaps) and a tooltip (for the help
+and the palette), and the names the help shows them by. The help and the palette read these
+tables, so a key cannot be added without showing up in both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding, BindingType
+
+KEY_NAMES = {
+    "down": "↓",
+    "up": "↑",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "enter": "Enter",
+    "escape": "Esc",
+    "tab": "Tab",
+    "space": "Space",
+    "slash": "/",
+    "question_mark": "?",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "ctrl+p": "Ctrl+P",
+    "ctrl+s": "Ctrl+S",
+}
+
+
+def key_label(keys: str) -> str:
+    """'j,down' -> 'j ↓' as a person would write it."""
+    return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    rows = []
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.description:
+            rows.append((key_label(binding.key), binding.tooltip or binding.description))
+    return rows
+
+
+MAIN_BINDINGS: list[BindingType] = [
+    Binding("slash", "focus_filter", "Filter", tooltip="Type to filter; Esc clears", id="filter"),
+    Binding("b", "toggle_bookmark", "Bookmark", tooltip="Bookmark or un-bookmark", id="bookmark"),
+    # The screen's own Tab (focus next) is replaced: Tab switches views from every pane.
+    Binding("tab", "toggle_view", "Bookmarks", tooltip="Switch all papers / bookmarks", id="view"),
+    Binding("1", "show_view('all')", "All papers", show=False, id="view.all"),
+    Binding("2", "show_view('bookmarks')", "Bookmarks", show=False, id="view.bookmarks"),
+    Binding(
+        "o",
+        "open_link",
+        "Open",
+        tooltip="Open the code or paper page in the browser",
+        id="open",
+    ),
+    Binding("y", "copy", "Copy", tooltip="Copy title, link, Markdown or BibTeX", id="copy"),
+    Binding(
+        "s",
+        "cycle_state",
+        "State",
+        tooltip="Bookmark state: to-read → reading → done",
+        show=False,
+        id="bookmark.state",
+    ),
+    Binding(
+        "n",
+        "edit_note",
+        "Note",
+        tooltip="Edit the bookmark's note",
+        show=False,
+        id="bookmark.note",
+    ),
+    Binding(
+        "t",
+        "edit_tags",
+        "Tags",
+        tooltip="Edit the bookmark's tags",
+        show=False,
+        id="bookmark.tags",
+    ),
+    Binding(
+        "d",
+        "remove_bookmark",
+        "Remove",
+        tooltip="Remove the bookmark (u undoes)",
+        show=False,
+        id="bookmark.remove",
+    ),
+    Binding(
+        "u",
+        "undo",
+        "Undo",
+        tooltip="Undo the last bookmark change",
+        show=False,
+        id="bookmark.undo",
+    ),
+    Binding(
+        "escape",
+        "leave",
+        "Back",
+        tooltip="Back to the list; clear the filter",
+        show=False,
+        id="back",
+    ),
+    Binding(
+        "m",
+        "toggle_read",
+        "Read/unread",
+        tooltip="Mark read or unread",
+        show=False,
+        id="read.toggle",
+    ),
+    Binding(
+        "right_square_bracket",
+        "next_day",
+        "Next day",
+        tooltip="Jump to the next day",
+        show=False,
+        id="day.next",
+    ),
+    Binding(
+        "left_square_bracket",
+        "previous_day",
+        "Previous day",
+        tooltip="Jump to the start of this or the previous day",
+        show=False,
+        id="day.previous",
+    ),
+    Binding(
+        "r",
+        "refresh",
+        "Refresh",
+        tooltip="Fetch today's papers from Hugging Face",
+        id="refresh",
+    ),
+    Binding("question_mark", "app.help", "Help", tooltip="Every key", id="help"),
+    Binding("q", "app.quit", "Quit", id="quit"),
+]
