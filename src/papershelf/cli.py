@@ -7,16 +7,18 @@ only bugs keep their traceback. Textual is imported only when the app is launche
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from papershelf import __version__
 from papershelf.errors import UserError
 from papershelf.model import Paper
+from papershelf.text import terminal_safe
 
 if TYPE_CHECKING:
     from papershelf.session import Session
@@ -296,11 +298,31 @@ def _reattach_terminal() -> None:
     sys.stdin = open(0, closefd=False)  # noqa: SIM115 - lives as long as the process
 
 
+class TerminalSafe(io.TextIOBase):
+    """A text stream that passes on only what cannot drive a terminal.
+
+    Everything the CLI prints goes through one of these: titles, file names, server error
+    bodies, reason phrases and redirect targets are data, and an OSC 52 or a screen-clearing
+    sequence in any of them must reach the user as nothing, not as an action.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the `papershelf` script; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = out or sys.stdout
-    err = sys.stderr
+    out = cast(TextIO, TerminalSafe(out or sys.stdout))
+    err = cast(TextIO, TerminalSafe(sys.stderr))
     app_parser, command_parser = build_parser()
     try:
         if argv and argv[0] in COMMANDS:

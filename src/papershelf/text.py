@@ -6,6 +6,7 @@ Digest text is untrusted: `strip_controls` removes anything that could drive a t
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -60,3 +61,25 @@ def title_key(title: str) -> bytes:
 def ellipsize(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, the cut marked with one "…"."""
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# What JSON may carry but a terminal or a UTF-8 encoder must not see raw: C1 controls, bidi
+# controls, line/paragraph separators and lone surrogates (json escapes only C0 itself).
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """`text` as it may reach a terminal: no escape sequences or controls (newline and tab
+    kept), lone surrogates replaced by U+FFFD so that encoding never fails."""
+    return _LONE_SURROGATE.sub("\ufffd", strip_controls(text))
+
+
+def safe_json(data: object, *, indent: int | None = 2) -> str:
+    """JSON text that stays readable (non-ASCII kept) yet carries no raw control, bidi or
+    surrogate character: those are written as \\u escapes, so the text is valid JSON that
+    is safe to print."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

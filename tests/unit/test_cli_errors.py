@@ -84,3 +84,20 @@ def test_invalid_utf8_only_warns(tmp_path: Path) -> None:
     assert "Caf\ufffd Models" in done.stdout
     (warning,) = done.stderr.splitlines()
     assert warning.startswith(f"papershelf: warning: {path}:3: not valid UTF-8")
+
+
+def test_escape_sequences_from_data_never_reach_the_terminal(tmp_path: Path) -> None:
+    """A server's error body and a file name are data: an OSC 52 (clipboard write) or a
+    screen clear inside them must not be printed raw."""
+    body = tmp_path / "error.json"
+    body.write_text('{"error":"\\u001b]52;c;aGk=\\u0007 bad \\u001b[2J thing"}', encoding="utf-8")
+    result = run_list(str(body))
+    assert result.returncode == 2
+    assert "bad" in result.stderr and "thing" in result.stderr
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    (folder / "evil\x1b[2Jname\x9b31m.txt").write_text("A title alone\n", encoding="utf-8")
+    listed = run_list(str(folder))
+    assert "evilname" in listed.stderr
+    for output in (result.stdout, result.stderr, listed.stdout, listed.stderr):
+        assert not any(ch in output for ch in "\x1b\x07\x9b"), repr(output)

@@ -156,6 +156,8 @@ class MainScreen(Screen[None]):
         self.paper_list.loading = False
         self.paper_list.set_papers(message.papers)
         self.paper_list.border_title = f"Papers {len(message.papers):,} so far, reading…"
+        if self.focused is None:
+            self.set_focus(self.paper_list)
 
     @on(PapersLoaded)
     def _papers_loaded(self, message: PapersLoaded) -> None:
@@ -188,6 +190,8 @@ class MainScreen(Screen[None]):
     def _done_loading(self) -> None:
         self.loaded = True
         self.paper_list.loading = False
+        if self.focused is None:  # AUTO_FOCUS found the list disabled while it was loading
+            self.set_focus(self.paper_list)
 
     # Every worker names itself: without `description`, Textual builds one from repr() of the
     # arguments, which for 100k papers costs seconds and ~200 MB on the UI thread.
