@@ -9,6 +9,7 @@ from textual.widgets import Input, TextArea
 
 from papershelf.locations import database_path
 from papershelf.ui.app import PapershelfApp
+from papershelf.ui.screens.main import MainScreen
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, HelpScreen, NoteEditor, TagsEditor
 from papershelf.ui.paper_list import PaperList
@@ -383,6 +384,45 @@ async def test_keys_typed_in_one_burst_run_in_order() -> None:
         assert app.main.paper_list.border_title == "Bookmarks 2/2"
 
 
+def burst(app: PapershelfApp, keys: str) -> None:
+    """Post every key of `keys` at once, as a terminal delivers a paste or fast typing."""
+    from textual import events
+
+    names = {"/": "slash", " ": "space", "\b": "backspace", "\n": "enter", "\t": "tab"}
+    for char in keys:
+        app.post_message(events.Key(names.get(char, char), None if char == "\b" else char))
+
+
+async def test_a_burst_that_opens_the_filter_lands_in_the_filter() -> None:
+    """`/shadowy` in one read: the letters used to reach the list (s, d, o, y ran as
+    commands) because `/` had not moved focus yet when they were routed."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        opened: list[str] = []
+        app.open_url = lambda url, **kw: opened.append(url)  # type: ignore[method-assign]
+        burst(app, "/shadowy activaton")
+        await settle(pilot)
+        assert app.main.filter_input.value == "shadowy activaton"
+        assert app.session.raw_query == "shadowy activaton"
+        assert isinstance(app.screen, MainScreen), "y did not open the copy menu"
+        assert opened == [] and app.session.bookmarks == {}
+        assert app.keys_pending == 0
+
+
+async def test_a_burst_keeps_editing_keys_in_order_and_enter_leaves_the_filter() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        burst(app, "/gra\bap\njj")
+        await settle(pilot)
+        assert app.main.filter_input.value == "grap", "backspace ran before the next letter"
+        assert app.focused is app.main.paper_list
+        order = list(app.main.paper_list.order)
+        start = order.index(0) if 0 in order else 0  # the filter keeps the highlighted paper
+        assert app.main.paper_list.cursor == start + 2, "j after Enter moved the list"
+
+
 async def test_a_big_digest_paints_its_first_papers_before_the_parse_ends(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -445,3 +485,24 @@ async def test_warnings_from_data_are_shown_as_plain_text(tmp_path: Path) -> Non
         await pilot.pause()
         assert all(not n.markup for n in app._notifications)
         assert app.is_running
+
+
+async def test_a_new_query_lands_on_its_best_match() -> None:
+    """The highlighted paper used to stay highlighted (and scrolled to) while it still
+    matched, with better matches above it, off screen."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        assert app.main.paper_list.current is not None
+        assert app.main.paper_list.current.title == LAST
+        await pilot.press("slash", *"language")
+        await settle(pilot)
+        order = list(app.main.paper_list.order)
+        assert order.index(45) > 0, "SynCode matches, below better matches"
+        assert app.main.paper_list.cursor == 0 and app.main.paper_list.scroll_y == 0
+        await pilot.press("down", "j")
+        await pilot.press("escape")  # clearing keeps the paper found, shown in context
+        await settle(pilot)
+        assert app.main.paper_list.current is not None
+        assert app.main.paper_list.current.id == app.session.papers[int(order[1])].id

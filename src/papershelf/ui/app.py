@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -23,13 +23,14 @@ from papershelf.store import Store
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import HelpScreen
 from papershelf.ui.keys import binding_rows
+from papershelf.ui.ordered_keys import OrderedKeysApp
 from papershelf.ui.paper_list import PaperList
 from papershelf.ui.screens.main import READ_AFTER_S, MainScreen
 
 FILTER_KEYS = [("Enter ↓", "Go to the list, keep the filter"), ("Esc", "Clear the filter")]
 
 
-class PapershelfApp(App[None]):
+class PapershelfApp(OrderedKeysApp[None]):
     """Browse a digest or the library, filter as you type, read abstracts, keep a reading list."""
 
     TITLE = "papershelf"

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar
 from papershelf.errors import UserError
 from papershelf.indexcache import cache_key, load_or_build
 from papershelf.model import Paper
-from papershelf.query import FilterColumns, QueryError
+from papershelf.query import FilterColumns, Query, QueryError
 from papershelf.session import (
     VIEW_ALL,
     VIEW_BOOKMARKS,
@@ -88,6 +88,7 @@ class MainScreen(Screen[None]):
         self.generation = 0
         """Bumped by every filter change; scan answers of older generations are dropped."""
         self._read_timer: Timer | None = None
+        self._shown_query: Query | None = None
         self.reading: Paper | None = None
         """The paper in the detail pane whose read timer is running."""
 
@@ -246,7 +247,12 @@ class MainScreen(Screen[None]):
             self._show_answer(message.answer)
 
     def _show_answer(self, answer: Answer) -> None:
-        self.paper_list.set_results(answer.order, answer.query.text)
+        """Show an answer: a new query lands on its best match; the same query answered
+        again (the index replacing a scan, a bookmark change) or a cleared filter keeps the
+        highlighted paper, so the reader sees it in context."""
+        new_query = answer.query != self._shown_query and not answer.query.blank
+        self._shown_query = answer.query
+        self.paper_list.set_results(answer.order, answer.query.text, keep_paper=not new_query)
         self._update_title()
 
     def _update_title(self) -> None:
