@@ -9,10 +9,10 @@ from textual.widgets import Input, TextArea
 
 from papershelf.locations import database_path
 from papershelf.ui.app import PapershelfApp
-from papershelf.ui.screens.main import MainScreen
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, HelpScreen, NoteEditor, TagsEditor
 from papershelf.ui.paper_list import PaperList
+from papershelf.ui.screens.main import MainScreen
 from tests.ui.conftest import make_app, row_text, settle
 
 FIRST = "LeMo: Enabling LEss Token Involvement for MOre Context Fine-tuning"
