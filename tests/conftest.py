@@ -1,12 +1,25 @@
-"""Shared fixtures: every test runs with its own papershelf home, never the user's."""
+"""Shared fixtures: every test runs with its own papershelf home, never the user's.
+
+Hypothesis runs under one of two profiles: `dev` (few examples, quick) by default, `ci` (many
+examples, derandomized) when CI is set; HYPOTHESIS_PROFILE=ci|dev chooses one by name. Neither
+has a deadline: on a shared two-core machine a deadline flags load, not slow code (timing is
+bench/'s job). A test sets only what it really needs (e.g. a health check it suppresses).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from papershelf.locations import HOME_ENV, sample_digest
+
+settings.register_profile("dev", max_examples=30, deadline=None)
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, print_blob=True)
+_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _CI else "dev"))
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from papershelf.locations import database_path
 from papershelf.ui.app import PapershelfApp
@@ -284,7 +284,7 @@ async def test_help_lists_every_binding() -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-body").content)
+        text = str(app.screen.query_one("#help-body", Static).content)
         for binding in [*PapershelfApp.BINDINGS, *PaperList.BINDINGS, *DetailPane.BINDINGS]:
             assert binding.tooltip or binding.description in text  # type: ignore[union-attr]
         await pilot.press("escape")

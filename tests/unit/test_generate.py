@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,7 +184,6 @@ def test_negative_n_is_refused() -> None:
         list(gen.generate(-1))
 
 
-@settings(max_examples=25, deadline=None)
 @given(n=st.integers(min_value=0, max_value=120), seed=st.integers(min_value=0, max_value=2**32))
 def test_any_size_and_seed_keeps_the_layout(n: int, seed: int) -> None:
     text = _text(n, seed)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tests.unit.test_parser_properties import REFERENCE, rendered
 
@@ -143,7 +143,6 @@ def test_any_block_size_gives_the_same_result(
     )
 
 
-@settings(max_examples=60, deadline=None)
 @given(rendered(), st.integers(1, 200))
 def test_rendered_digests_parse_alike_in_small_blocks(case: tuple[str, object], size: int) -> None:
     text = case[0]
@@ -156,7 +155,6 @@ def test_rendered_digests_parse_alike_in_small_blocks(case: tuple[str, object], 
         assert key(parse_sources(["-"], stdin=stdin, year=2025)) == streamed
 
 
-@settings(max_examples=100, deadline=None)
 @given(
     st.lists(
         st.sampled_from([*PARAGRAPHS, "", " ", "\t", "\x00", "{", "[1]", "Feb 29"]), max_size=12
@@ -263,7 +261,6 @@ def _slow_normalize(title: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip()
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(max_codepoint=0x7F), max_size=60) | st.text(max_size=30))
 def test_title_keys_match_the_general_normalisation(title: str) -> None:
     assert normalize_title(title) == _slow_normalize(title)
@@ -296,7 +293,6 @@ def test_make_paper_builds_the_same_paper() -> None:
         made.title = "changed"  # type: ignore[misc]
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40) | st.text(st.sampled_from("a ’–\u200e\u202e\x85\x01é"), max_size=400))
 def test_the_block_control_scan_never_misses_a_control(text: str) -> None:
     data = text.encode("utf-8", "surrogatepass")

@@ -10,7 +10,7 @@ import json
 import textwrap
 from dataclasses import dataclass
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from papershelf.errors import UserError
@@ -147,7 +147,6 @@ def rendered(draw: st.DrawFn) -> tuple[str, list[Section]]:
     return bom + "".join(parts), secs
 
 
-@settings(max_examples=100, deadline=None)
 @given(rendered())
 def test_rendered_digests_parse_back_to_their_papers(case: tuple[str, list[Section]]) -> None:
     text, secs = case
@@ -162,7 +161,6 @@ def test_rendered_digests_parse_back_to_their_papers(case: tuple[str, list[Secti
     assert result.warnings == []
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.text(max_size=400))
 def test_any_text_parses_or_fails_with_a_user_error(text: str) -> None:
     try:
@@ -181,19 +179,16 @@ def test_any_text_parses_or_fails_with_a_user_error(text: str) -> None:
     assert all(w.source == "fuzz" for w in result.warnings)
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.text(st.characters(exclude_characters="\\"), max_size=200))
 def test_decode_latex_changes_nothing_without_a_backslash(text: str) -> None:
     assert decode_latex(text) is text
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.text(st.sampled_from("\\{}\"'`^~=.cvuHssoiaeAE%&_#$ xyz"), max_size=60))
 def test_decode_latex_never_fails_and_only_shrinks(text: str) -> None:
     assert len(decode_latex(text)) <= len(text)
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(titles(), abstracts(), st.integers(0, 3)), max_size=8))
 def test_daily_papers_json_keeps_order_and_joins_wrapped_fields(
     items: list[tuple[str, str, int]],
@@ -216,7 +211,6 @@ def test_daily_papers_json_keeps_order_and_joins_wrapped_fields(
     ]
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.text(st.sampled_from("htps:/.-_()[]?#@%aZ09é,;!\u00ad\u200b"), max_size=40))
 def test_every_extracted_link_is_one_papershelf_may_open(tail: str) -> None:
     abstract = f"See https://{tail} and (http://x{tail}) or https:// {tail}."

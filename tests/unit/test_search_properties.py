@@ -52,7 +52,7 @@ VOCABULARY = sorted({w for p in SAMPLE for w in words(fold(p.title + " " + p.abs
 TITLE_WORDS = sorted({w for p in SAMPLE for w in words(fold(p.title))})
 
 sample_words = st.sampled_from(VOCABULARY)
-common = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+common = settings(suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -233,7 +233,7 @@ def brute_force(papers: list[Paper], query: str) -> dict[int, int]:
     return found
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@common
 @given(st.data())
 def test_index_matches_brute_force(data: st.DataObject) -> None:
     papers = data.draw(corpora())
@@ -247,7 +247,7 @@ def test_index_matches_brute_force(data: st.DataObject) -> None:
 
 
 @pytest.mark.parametrize("segment_docs", [1, 2, 5])
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@common
 @given(st.data())
 def test_segmented_index_matches_one_segment(segment_docs: int, data: st.DataObject) -> None:
     """Tiny segments and chunks (patched by hand: hypothesis cannot share `monkeypatch`)."""

@@ -225,11 +225,7 @@ entries = st.lists(
 )
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(entries=entries)
 def test_export_then_import_reproduces_every_field(
     entries: list[tuple[Paper, str, str, list[str]]],
