@@ -240,7 +240,8 @@ def _date(paper: Paper) -> str:
 
 def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from papershelf import export
-    from papershelf.store import Bookmark, Store
+    from papershelf.model import Bookmark
+    from papershelf.store import Store
 
     with Store() as store:
         if args.action == "add":

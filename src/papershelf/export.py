@@ -16,8 +16,7 @@ from typing import Any, TypeAlias
 from urllib.parse import quote, urlsplit
 
 from papershelf.errors import UserError
-from papershelf.model import Paper
-from papershelf.store import Bookmark
+from papershelf.model import Bookmark, Paper
 from papershelf.text import fold
 
 Items: TypeAlias = Sequence[Bookmark | Paper]

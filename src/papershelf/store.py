@@ -13,161 +13,37 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NoReturn
 
 from papershelf import locations
 from papershelf.errors import UserError
-from papershelf.model import Paper
+from papershelf.model import (
+    Bookmark,
+    Paper,
+    check_state,
+    clean_note,
+    format_time,
+    normalize_tags,
+    parse_time,
+)
 from papershelf.text import strip_controls
 
-STATES = ("to-read", "reading", "done")
-"""Reading states in the order a paper goes through them; a new bookmark is `to-read`."""
-
-MAX_TAG_LENGTH = 40
 APPLICATION_ID = 0x50534846  # "PSHF": marks the file as papershelf's, see `PRAGMA application_id`.
 BUSY_TIMEOUT_S = 10.0
 """How long a writer waits for another process's transaction before giving up."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_TAG_SPACE = re.compile(r"[\s,]+")
-
-
-# --- the record -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Bookmark:
-    """A bookmarked paper and what the user has recorded about it."""
-
-    paper: Paper
-    """The paper as it was when bookmarked (or last imported)."""
-    state: str
-    """One of `STATES`."""
-    note: str
-    """Free text; may span lines."""
-    tags: tuple[str, ...]
-    """Normalised (see `normalize_tags`): lowercase, no spaces or commas, sorted, unique."""
-    added_at: dt.datetime
-    """When it was bookmarked (UTC)."""
-    updated_at: dt.datetime
-    """When the state, note or tags last changed (UTC); decides which copy wins an import."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The paper's fields flattened, plus the bookmark's; `from_dict` reads it back."""
-        return {
-            **self.paper.to_dict(),
-            "state": self.state,
-            "note": self.note,
-            "tags": list(self.tags),
-            "added_at": _format_time(self.added_at),
-            "updated_at": _format_time(self.updated_at),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Bookmark:
-        """Read a `to_dict` mapping (e.g. from an export file); `UserError` if malformed.
-
-        Imported files are untrusted, so text is cleaned of control characters as the parser
-        cleans digest text. `note` and `tags` may be missing (empty); the rest is required.
-        """
-        if not isinstance(data, Mapping):
-            raise UserError(f"a bookmark must be a JSON object, not {type(data).__name__}")
-        missing = [
-            key for key in ("id", "title", "state", "added_at", "updated_at") if key not in data
-        ]
-        if missing:
-            raise UserError(f"bookmark is missing {', '.join(repr(k) for k in missing)}")
-        try:
-            paper = _clean_paper(Paper.from_dict(dict(data)))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise UserError(
-                f"bookmark {data.get('id')!r} has a malformed paper field: {exc}"
-            ) from exc
-        note = data.get("note") or ""
-        tags = data.get("tags") or []
-        if not isinstance(note, str):
-            raise UserError(f"bookmark {paper.id!r}: note must be a string")
-        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-            raise UserError(f"bookmark {paper.id!r}: tags must be a list of strings")
-        return cls(
-            paper=paper,
-            state=_check_state(data["state"]),
-            note=clean_note(note),
-            tags=normalize_tags(tags),
-            added_at=_parse_time(data["added_at"], "added_at"),
-            updated_at=_parse_time(data["updated_at"], "updated_at"),
-        )
-
-
-def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Tags as stored: split on commas, stripped, lowercased, inner spaces as `-`, sorted, unique.
-
-    `["Deep Learning", "ml, NLP"]` becomes `("deep-learning", "ml", "nlp")`, so a tag typed in
-    a single text field and a tag passed as a list agree.
-    """
-    if isinstance(tags, str):
-        tags = [tags]
-    found: set[str] = set()
-    for raw in tags:
-        for piece in strip_controls(raw).split(","):
-            tag = _TAG_SPACE.sub("-", piece.strip().lower()).strip("-")
-            if not tag:
-                continue
-            if len(tag) > MAX_TAG_LENGTH:
-                raise UserError(f"tag {tag[:20]!r}... is longer than {MAX_TAG_LENGTH} characters")
-            found.add(tag)
-    return tuple(sorted(found))
-
-
-def clean_note(note: str) -> str:
-    """A note as stored: control characters removed (newlines and tabs kept), ends trimmed."""
-    return strip_controls(note).strip()
-
-
-def _check_state(state: object) -> str:
-    if state not in STATES:
-        raise UserError(f"unknown state {state!r}: use one of {', '.join(STATES)}")
-    return str(state)
-
-
-def _clean_paper(paper: Paper) -> Paper:
-    return replace(
-        paper,
-        title=strip_controls(paper.title),
-        abstract=strip_controls(paper.abstract),
-        authors=tuple(strip_controls(a) for a in paper.authors),
-        source=strip_controls(paper.source),
-    )
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def _format_time(moment: dt.datetime) -> str:
-    """One fixed ISO 8601 form in UTC, so stored strings sort in time order."""
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
-
-
-def _parse_time(value: object, field: str) -> dt.datetime:
-    """ISO 8601 to an aware UTC datetime; a time without an offset is taken as UTC."""
-    if not isinstance(value, str):
-        raise UserError(f"{field} must be an ISO 8601 string, not {value!r}")
-    try:
-        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise UserError(f"{field} {value!r} is not an ISO 8601 time") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -249,8 +125,8 @@ def _row_to_bookmark(row: sqlite3.Row) -> Bookmark:
         state=row["state"],
         note=row["note"],
         tags=tuple(row["tags"].split()),
-        added_at=_parse_time(row["added_at"], "added_at"),
-        updated_at=_parse_time(row["updated_at"], "updated_at"),
+        added_at=parse_time(row["added_at"], "added_at"),
+        updated_at=parse_time(row["updated_at"], "updated_at"),
     )
 
 
@@ -263,8 +139,8 @@ def _bookmark_params(bookmark: Bookmark) -> tuple[str, str, str, str, str, str, 
         bookmark.state,
         bookmark.note,
         _tags_column(bookmark.tags),
-        _format_time(bookmark.added_at),
-        _format_time(bookmark.updated_at),
+        format_time(bookmark.added_at),
+        format_time(bookmark.updated_at),
     )
 
 
@@ -624,7 +500,7 @@ class Store:
             return self._fetch(db, paper_id)
 
     def set_state(self, paper_id: str, state: str) -> Bookmark:
-        return self._change(paper_id, state=_check_state(state))
+        return self._change(paper_id, state=check_state(state))
 
     def set_note(self, paper_id: str, note: str) -> Bookmark:
         return self._change(paper_id, note=clean_note(note))
@@ -638,7 +514,7 @@ class Store:
         sql, params = "SELECT * FROM bookmark WHERE 1", []
         if state is not None:
             sql += " AND state = ?"
-            params.append(_check_state(state))
+            params.append(check_state(state))
         if tag is not None:
             wanted = normalize_tags([tag])
             if len(wanted) != 1:
@@ -686,7 +562,7 @@ class Store:
         for paper in papers:
             unique.setdefault(paper.id, paper)
         source = strip_controls(source)
-        now = _format_time(_now())
+        now = format_time(_now())
         with self._transaction(write=True) as db:
             before = self._library_count(db)
             earlier = self._library_json(db, list(unique))
@@ -768,7 +644,7 @@ class Store:
             if read:
                 db.execute(
                     "INSERT OR IGNORE INTO read_state (paper_id, read_at) VALUES (?, ?)",
-                    (paper_id, _format_time(_now())),
+                    (paper_id, format_time(_now())),
                 )
             else:
                 db.execute("DELETE FROM read_state WHERE paper_id = ?", (paper_id,))
@@ -807,7 +683,7 @@ class Store:
                 return
             with self._transaction(write=True) as db:
                 last = self._meta(db, _LAST_VISIT)
-                now = _format_time(_now())
+                now = format_time(_now())
                 if last is not None:
                     now = max(now, last)  # a clock set back must not make old papers new
                     self._set_meta(db, _PREVIOUS_VISIT, last)

@@ -24,8 +24,7 @@ from papershelf.export import (
     to_json,
     to_markdown,
 )
-from papershelf.model import Paper, paper_id
-from papershelf.store import Bookmark
+from papershelf.model import Bookmark, Paper, paper_id
 
 T0 = dt.datetime(2024, 3, 21, 9, 30, tzinfo=dt.timezone.utc)
 

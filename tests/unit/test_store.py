@@ -14,8 +14,8 @@ import pytest
 
 from papershelf import locations, store
 from papershelf.errors import UserError
-from papershelf.model import Paper, paper_id
-from papershelf.store import SCHEMA_VERSION, STATES, Bookmark, Store, normalize_tags
+from papershelf.model import STATES, Bookmark, Paper, normalize_tags, paper_id
+from papershelf.store import SCHEMA_VERSION, Store
 
 
 @pytest.fixture(autouse=True)
