@@ -7,7 +7,6 @@ only bugs keep their traceback. Textual is imported only when the app is launche
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -140,8 +139,9 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if store is not None:
             store.close()
     if args.format == "json":
-        json.dump([p.to_dict() for p in papers], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        from papershelf.export import to_json
+
+        out.write(to_json(papers))
     elif args.format == "tsv":
         out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
         for p in papers:

@@ -86,7 +86,11 @@ class Paper:
         return self.code_url or self.arxiv_url or self.project_url or self.hf_search_url
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping; `from_dict` reads it back to an equal `Paper`."""
+        """The fields as a JSON-ready mapping; `from_dict` reads it back to an equal `Paper`.
+
+        Derived values such as `link` are left out: whoever shows them adds them, and a stored
+        copy cannot go stale.
+        """
         return {
             "id": self.id,
             "title": self.title,
@@ -102,7 +106,6 @@ class Paper:
             "upvotes": self.upvotes,
             "github_stars": self.github_stars,
             "num_comments": self.num_comments,
-            "link": self.link,
         }
 
     @classmethod

@@ -131,11 +131,9 @@ def _row_to_bookmark(row: sqlite3.Row) -> Bookmark:
 
 
 def _bookmark_params(bookmark: Bookmark) -> tuple[str, str, str, str, str, str, str]:
-    paper = bookmark.paper.to_dict()
-    paper.pop("link", None)  # derived from the other fields; storing it could only go stale
     return (
         bookmark.paper.id,
-        json.dumps(paper, ensure_ascii=False),
+        json.dumps(bookmark.paper.to_dict(), ensure_ascii=False),
         bookmark.state,
         bookmark.note,
         _tags_column(bookmark.tags),
@@ -189,7 +187,6 @@ _SQL_CHUNK = 500
 def _library_record(paper: Paper, earlier: str | None) -> dict[str, Any]:
     """The JSON to store for `paper`: this sighting, with gaps filled from the `earlier` one."""
     record = paper.to_dict()
-    record.pop("link", None)
     if earlier is not None:
         old = json.loads(earlier)
         for key in _KEPT_FIELDS:

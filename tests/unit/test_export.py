@@ -314,6 +314,7 @@ def test_json_of_papers_is_paper_dicts_with_their_link() -> None:
     data = json.loads(to_json(ps))
     assert data == [{**p.to_dict(), "link": p.link} for p in ps]
     assert data[0]["link"] == "https://arxiv.org/abs/2401.00001"
+    assert all("link" not in p.to_dict() for p in ps), "the record holds real fields only"
     assert [Paper.from_dict(d) for d in data] == ps
     assert "Zoë" in to_json(ps)
 
