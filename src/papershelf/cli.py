@@ -167,7 +167,7 @@ def _list_papers(
     if args.sources:
         papers = _load(args.sources, args.year, err)
     elif store is not None:
-        from papershelf.library import library_papers
+        from papershelf.store import library_papers
 
         papers = library_papers(store)
     else:
@@ -222,8 +222,7 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from papershelf.library import import_sources
-    from papershelf.store import Store
+    from papershelf.store import Store, import_sources
 
     with Store() as store:
         result, counts = import_sources(store, args.sources, year=args.year)
@@ -248,7 +247,7 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.sources:
                 candidates = _load(args.sources, args.year, err)
             else:
-                from papershelf.library import library_papers
+                from papershelf.store import library_papers
 
                 candidates = library_papers(store)
             by_id = {p.id: p for p in candidates}

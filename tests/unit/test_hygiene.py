@@ -25,7 +25,7 @@ CORE = [
     "export",
     "query",
     "fetch",
-    "library",
+    "store.library",
     "cli",
 ]
 

@@ -29,14 +29,13 @@ from papershelf import export
 from papershelf.errors import UserError
 from papershelf.fetch import FetchRequest, fetch_papers
 from papershelf.indexcache import cache_key, load_or_build
-from papershelf.library import library_papers
 from papershelf.locations import sample_digest
 from papershelf.model import STATES, Bookmark, Paper
 from papershelf.parser import parse_sources
 from papershelf.query import SYNTAX as QUERY_SYNTAX
 from papershelf.query import Context, FilterColumns, QueryError, parse_query, run_query
 from papershelf.search import SearchIndex
-from papershelf.store import Store
+from papershelf.store import Store, library_papers
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.help import HelpScreen, binding_rows
 from papershelf.ui.messages import (
