@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -137,8 +136,9 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if session.store is not None:
             session.store.close()
     if args.format == "json":
-        json.dump([p.to_dict() for p in papers], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        from papershelf.export import to_json
+
+        out.write(to_json(papers))
     elif args.format == "tsv":
         out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
         for p in papers:
@@ -155,7 +155,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _list_papers(
     args: argparse.Namespace, session: Session, filters: bool, err: TextIO
 ) -> list[Paper]:
-    from papershelf.library import library_papers
+    from papershelf.store import library_papers
 
     if args.sources:
         papers = _load(args.sources, args.year, err)
@@ -203,8 +203,7 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from papershelf.library import import_sources
-    from papershelf.store import Store
+    from papershelf.store import Store, import_sources
 
     with Store() as store:
         result, counts = import_sources(store, args.sources, year=args.year)
@@ -221,8 +220,9 @@ def _date(paper: Paper) -> str:
 
 def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from papershelf import export
+    from papershelf.model import Bookmark
     from papershelf.session import Session
-    from papershelf.store import Bookmark, Store
+    from papershelf.store import Store
 
     with Store() as store:
         session = Session(store, library_mode=True)
@@ -231,7 +231,7 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.sources:
                 candidates = _load(args.sources, args.year, err)
             else:
-                from papershelf.library import library_papers
+                from papershelf.store import library_papers
 
                 candidates = library_papers(store)
             where = " ".join(args.sources) or "your library"

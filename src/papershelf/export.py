@@ -16,8 +16,7 @@ from typing import Any, TypeAlias
 from urllib.parse import quote, urlsplit
 
 from papershelf.errors import UserError
-from papershelf.model import Paper
-from papershelf.store import Bookmark
+from papershelf.model import Bookmark, Paper
 from papershelf.text import fold
 
 Items: TypeAlias = Sequence[Bookmark | Paper]
@@ -44,8 +43,17 @@ def _safe_link(paper: Paper) -> str:
 
 
 def to_json(items: Items) -> str:
-    """A JSON array; bookmarks as `Bookmark.to_dict`, papers as `Paper.to_dict`."""
-    return json.dumps([item.to_dict() for item in items], ensure_ascii=False, indent=2) + "\n"
+    """A JSON array; bookmarks as `Bookmark.to_dict`, papers as `Paper.to_dict`, each with the
+    paper's `link` after the paper's fields (a reader gets the link `o` would open)."""
+    return json.dumps([_json_record(item) for item in items], ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_record(item: Bookmark | Paper) -> dict[str, Any]:
+    paper = item.paper if isinstance(item, Bookmark) else item
+    record = {**paper.to_dict(), "link": paper.link}
+    if isinstance(item, Bookmark):
+        record.update(item.to_dict())  # keys already there keep their place: these follow link
+    return record
 
 
 def from_json(text: str, source: str = "-") -> list[Bookmark]:

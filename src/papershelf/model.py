@@ -1,18 +1,30 @@
-"""The `Paper` record that every layer shares, and its stable identity.
+"""The records every layer shares: `Paper`, `Bookmark`, and the rules for their fields.
 
-One parser makes these; the list, the detail pane, the store, the CLI and the exports all
-read them. Nothing downstream re-reads digest text.
+One parser makes papers; the list, the detail pane, the store, the CLI and the exports all
+read them. Nothing downstream re-reads digest text. The bookmark rules (states, tags, notes)
+live here rather than in the store so that code which only reads bookmarks never imports
+the database. No I/O happens here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote_plus
 
-from papershelf.text import title_key
+from papershelf.errors import UserError
+from papershelf.text import strip_controls, title_key
+
+STATES = ("to-read", "reading", "done")
+"""Reading states in the order a paper goes through them; a new bookmark is `to-read`."""
+
+MAX_TAG_LENGTH = 40
+
+_TAG_SPACE = re.compile(r"[\s,]+")
 
 
 def paper_id(title: str, arxiv_id: str | None = None) -> str:
@@ -74,7 +86,11 @@ class Paper:
         return self.code_url or self.arxiv_url or self.project_url or self.hf_search_url
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping; `from_dict` reads it back to an equal `Paper`."""
+        """The fields as a JSON-ready mapping; `from_dict` reads it back to an equal `Paper`.
+
+        Derived values such as `link` are left out: whoever shows them adds them, and a stored
+        copy cannot go stale.
+        """
         return {
             "id": self.id,
             "title": self.title,
@@ -90,7 +106,6 @@ class Paper:
             "upvotes": self.upvotes,
             "github_stars": self.github_stars,
             "num_comments": self.num_comments,
-            "link": self.link,
         }
 
     @classmethod
@@ -161,3 +176,130 @@ def make_paper(
     s12(paper, github_stars)
     s13(paper, num_comments)
     return paper
+
+
+# --- bookmarks --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """A bookmarked paper and what the user has recorded about it."""
+
+    paper: Paper
+    """The paper as it was when bookmarked (or last imported)."""
+    state: str
+    """One of `STATES`."""
+    note: str
+    """Free text; may span lines."""
+    tags: tuple[str, ...]
+    """Normalised (see `normalize_tags`): lowercase, no spaces or commas, sorted, unique."""
+    added_at: dt.datetime
+    """When it was bookmarked (UTC)."""
+    updated_at: dt.datetime
+    """When the state, note or tags last changed (UTC); decides which copy wins an import."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The paper's fields flattened, plus the bookmark's; `from_dict` reads it back."""
+        return {
+            **self.paper.to_dict(),
+            "state": self.state,
+            "note": self.note,
+            "tags": list(self.tags),
+            "added_at": format_time(self.added_at),
+            "updated_at": format_time(self.updated_at),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Bookmark:
+        """Read a `to_dict` mapping (e.g. from an export file); `UserError` if malformed.
+
+        Imported files are untrusted, so text is cleaned of control characters as the parser
+        cleans digest text. `note` and `tags` may be missing (empty); the rest is required.
+        """
+        if not isinstance(data, Mapping):
+            raise UserError(f"a bookmark must be a JSON object, not {type(data).__name__}")
+        missing = [
+            key for key in ("id", "title", "state", "added_at", "updated_at") if key not in data
+        ]
+        if missing:
+            raise UserError(f"bookmark is missing {', '.join(repr(k) for k in missing)}")
+        try:
+            paper = _clean_paper(Paper.from_dict(dict(data)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UserError(
+                f"bookmark {data.get('id')!r} has a malformed paper field: {exc}"
+            ) from exc
+        note = data.get("note") or ""
+        tags = data.get("tags") or []
+        if not isinstance(note, str):
+            raise UserError(f"bookmark {paper.id!r}: note must be a string")
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise UserError(f"bookmark {paper.id!r}: tags must be a list of strings")
+        return cls(
+            paper=paper,
+            state=check_state(data["state"]),
+            note=clean_note(note),
+            tags=normalize_tags(tags),
+            added_at=parse_time(data["added_at"], "added_at"),
+            updated_at=parse_time(data["updated_at"], "updated_at"),
+        )
+
+
+def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags as stored: split on commas, stripped, lowercased, inner spaces as `-`, sorted, unique.
+
+    `["Deep Learning", "ml, NLP"]` becomes `("deep-learning", "ml", "nlp")`, so a tag typed in
+    a single text field and a tag passed as a list agree.
+    """
+    if isinstance(tags, str):
+        tags = [tags]
+    found: set[str] = set()
+    for raw in tags:
+        for piece in strip_controls(raw).split(","):
+            tag = _TAG_SPACE.sub("-", piece.strip().lower()).strip("-")
+            if not tag:
+                continue
+            if len(tag) > MAX_TAG_LENGTH:
+                raise UserError(f"tag {tag[:20]!r}... is longer than {MAX_TAG_LENGTH} characters")
+            found.add(tag)
+    return tuple(sorted(found))
+
+
+def clean_note(note: str) -> str:
+    """A note as stored: control characters removed (newlines and tabs kept), ends trimmed."""
+    return strip_controls(note).strip()
+
+
+def check_state(state: object) -> str:
+    """`state` if it is one of `STATES`, else a `UserError` listing them."""
+    if state not in STATES:
+        raise UserError(f"unknown state {state!r}: use one of {', '.join(STATES)}")
+    return str(state)
+
+
+def _clean_paper(paper: Paper) -> Paper:
+    return replace(
+        paper,
+        title=strip_controls(paper.title),
+        abstract=strip_controls(paper.abstract),
+        authors=tuple(strip_controls(a) for a in paper.authors),
+        source=strip_controls(paper.source),
+    )
+
+
+def format_time(moment: dt.datetime) -> str:
+    """One fixed ISO 8601 form in UTC, so stored strings sort in time order."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def parse_time(value: object, field: str) -> dt.datetime:
+    """ISO 8601 to an aware UTC datetime; a time without an offset is taken as UTC."""
+    if not isinstance(value, str):
+        raise UserError(f"{field} must be an ISO 8601 string, not {value!r}")
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UserError(f"{field} {value!r} is not an ISO 8601 time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc)

@@ -27,9 +27,8 @@ import numpy as np
 import numpy.typing as npt
 
 from papershelf.errors import UserError
-from papershelf.model import Paper
+from papershelf.model import STATES, Bookmark, Paper, normalize_tags
 from papershelf.search import SearchIndex, scan_search
-from papershelf.store import STATES, Bookmark, normalize_tags
 from papershelf.text import strip_controls
 
 __all__ = [

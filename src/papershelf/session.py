@@ -20,11 +20,11 @@ import numpy.typing as npt
 from papershelf import export
 from papershelf.errors import UserError
 from papershelf.locations import sample_digest
-from papershelf.model import Paper
+from papershelf.model import STATES, Bookmark, Paper, normalize_tags
 from papershelf.parser import ParseWarning
 from papershelf.query import Context, FilterColumns, Query, QueryError, parse_query, run_query
 from papershelf.search import SearchIndex
-from papershelf.store import STATES, Bookmark, Store, normalize_tags
+from papershelf.store import Store
 from papershelf.text import ellipsize
 
 IntArray = npt.NDArray[np.int64]
@@ -61,8 +61,8 @@ def load(
     screen can paint them at once. Raises `UserError` for unreadable sources. Slow for big
     inputs: call it from a worker.
     """
-    from papershelf.library import library_papers
     from papershelf.parser import parse_sources
+    from papershelf.store import library_papers
 
     if not sources and store is not None:
         return Loaded(library_papers(store))
@@ -401,7 +401,7 @@ class Session:
         """Fetch today's papers into the library: (seen, new, the library when browsing it).
         Network-bound: call it from a worker."""
         from papershelf.fetch import FetchRequest, fetch_papers
-        from papershelf.library import library_papers
+        from papershelf.store import library_papers
 
         store = self._writable()
         request = FetchRequest()

@@ -46,6 +46,17 @@ def test_list_json_has_the_documented_fields() -> None:
     assert sum(1 for p in papers if p["code_url"]) == 9
 
 
+def test_json_outputs_carry_the_link_after_the_paper_fields() -> None:
+    papers = list_json()
+    assert list(papers[0])[-2:] == ["num_comments", "link"]
+    assert all(p["link"] == p["code_url"] for p in papers if p["code_url"])
+    assert str(papers[0]["link"]).startswith("https://huggingface.co/papers?q=")
+    run("bookmarks", "add", str(papers[0]["id"]), "--year", "2025")
+    saved = json.loads(run("bookmarks", "--format", "json")[1])
+    assert list(saved[0])[-7:-5] == ["num_comments", "link"]
+    assert saved[0]["link"] == papers[0]["link"]
+
+
 def test_list_text_and_tsv() -> None:
     code, text = run("list", "--year", "2025", str(sample_digest()))
     assert code == 0

@@ -24,8 +24,7 @@ from papershelf.export import (
     to_json,
     to_markdown,
 )
-from papershelf.model import Paper, paper_id
-from papershelf.store import Bookmark
+from papershelf.model import Bookmark, Paper, paper_id
 
 T0 = dt.datetime(2024, 3, 21, 9, 30, tzinfo=dt.timezone.utc)
 
@@ -310,10 +309,12 @@ def test_markdown_of_plain_papers() -> None:
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def test_json_of_papers_is_paper_dicts() -> None:
+def test_json_of_papers_is_paper_dicts_with_their_link() -> None:
     ps = [paper("A", "2401.00001", authors=("Zoë",)), paper('B "quoted"\nnewline')]
     data = json.loads(to_json(ps))
-    assert data == [p.to_dict() for p in ps]
+    assert data == [{**p.to_dict(), "link": p.link} for p in ps]
+    assert data[0]["link"] == "https://arxiv.org/abs/2401.00001"
+    assert all("link" not in p.to_dict() for p in ps), "the record holds real fields only"
     assert [Paper.from_dict(d) for d in data] == ps
     assert "Zoë" in to_json(ps)
 
@@ -322,6 +323,7 @@ def test_json_of_bookmarks_round_trips() -> None:
     items = [bookmark(paper("A", "2401.00001"), note='say "hi"\nagain', tags=("a", "b"))]
     assert from_json(to_json(items), "x.json") == items
     assert json.loads(to_json(items))[0]["state"] == "reading"
+    assert json.loads(to_json(items))[0]["link"] == "https://arxiv.org/abs/2401.00001"
 
 
 @pytest.mark.parametrize(

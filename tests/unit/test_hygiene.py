@@ -22,7 +22,7 @@ CORE = [
     "export",
     "query",
     "fetch",
-    "library",
+    "store.library",
     "session",
     "cli",
 ]

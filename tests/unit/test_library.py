@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from papershelf import fetch, locations, store
+from papershelf import fetch, locations
 from papershelf.errors import UserError
 from papershelf.fetch import FetchRequest, fetch_papers
 from papershelf.model import Paper, paper_id
 from papershelf.parser import parse_hf_json, parse_sources, parse_text
-from papershelf.store import Store
+from papershelf.store import Store, schema
+from papershelf.store import clock as store_clock
+from papershelf.store import library as store_library
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "daily_papers.json"
 FETCH_URL = "https://huggingface.co/api/daily_papers?date=2025-03-24&sort=trending&p=0"
@@ -33,7 +35,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 class Clock:
-    """`store._now` under the test's control: each reading is one second after the last."""
+    """`store.clock.now` under the test's control: each reading is one second after the last."""
 
     def __init__(self) -> None:
         self.moment = dt.datetime(2025, 3, 24, 8, 0, tzinfo=dt.timezone.utc)
@@ -46,7 +48,7 @@ class Clock:
 @pytest.fixture(autouse=True)
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     ticking = Clock()
-    monkeypatch.setattr(store, "_now", ticking)
+    monkeypatch.setattr(store_clock, "now", ticking)
     return ticking
 
 
@@ -80,8 +82,8 @@ def test_a_v1_database_migrates_to_v2_with_its_bookmarks(
 ) -> None:
     path = home / "papershelf.sqlite3"
     with monkeypatch.context() as old_release:
-        old_release.setattr(store, "MIGRATIONS", store.MIGRATIONS[:1])
-        old_release.setattr(store, "SCHEMA_VERSION", 1)
+        old_release.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        old_release.setattr(schema, "SCHEMA_VERSION", 1)
         with Store(path) as v1:
             kept = v1.add(digest[0])
             v1.set_tags(kept.paper.id, ["nlp"])
@@ -100,7 +102,7 @@ def test_a_v1_database_migrates_to_v2_with_its_bookmarks(
         assert v2.add_to_library(digest, "digest") == (46, 46)
     raw = sqlite3.connect(path)
     try:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2 == store.SCHEMA_VERSION
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2 == schema.SCHEMA_VERSION
     finally:
         raw.close()
 
@@ -200,7 +202,9 @@ def test_a_poorer_later_copy_keeps_what_the_richer_one_knew(db: Store) -> None:
 def test_importing_is_one_transaction(db: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     db.add_to_library([paper(1, FETCH_DAY)], "first")
     # The papers are written, then recording their appearances fails: nothing may remain.
-    monkeypatch.setattr(store, "_APPEARANCE_INSERT", "INSERT INTO gone VALUES (?, ?, ?, ?, ?)")
+    monkeypatch.setattr(
+        store_library, "_APPEARANCE_INSERT", "INSERT INTO gone VALUES (?, ?, ?, ?, ?)"
+    )
     with pytest.raises(UserError, match="no such table: gone"):
         db.add_to_library([paper(1, FETCH_DAY, rank=7), paper(2, FETCH_DAY)], "second")
     assert [(p.id, p.rank) for p in db.library()] == [(paper(1, FETCH_DAY).id, 1)]

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from papershelf.locations import sample_digest
-from papershelf.model import Paper, paper_id
+from papershelf.model import Bookmark, Paper, paper_id
 from papershelf.parser import parse_sources
 from papershelf.query import (
     KEYS,
@@ -25,7 +25,6 @@ from papershelf.query import (
     run_query,
 )
 from papershelf.search import SearchIndex, scan_search
-from papershelf.store import Bookmark
 
 T0 = dt.datetime(2025, 3, 24, tzinfo=dt.timezone.utc)
 

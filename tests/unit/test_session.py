@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from papershelf.errors import UserError
-from papershelf.model import Paper, paper_id
+from papershelf.model import STATES, Paper, paper_id
 from papershelf.query import QueryError
 from papershelf.search import SearchIndex
 from papershelf.session import (
@@ -27,7 +27,7 @@ from papershelf.session import (
     previous_day_row,
     split_tags,
 )
-from papershelf.store import STATES, Store
+from papershelf.store import Store
 
 DAY = dt.date(2025, 3, 21)
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from papershelf import locations, store
+from papershelf import locations
 from papershelf.errors import UserError
-from papershelf.model import Paper, paper_id
-from papershelf.store import SCHEMA_VERSION, STATES, Bookmark, Store, normalize_tags
+from papershelf.model import STATES, Bookmark, Paper, normalize_tags, paper_id
+from papershelf.store import Store, schema
+from papershelf.store.schema import SCHEMA_VERSION
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +68,7 @@ def test_new_database_is_versioned_wal_and_waits_for_writers(db: Store) -> None:
     try:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
+        assert raw.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
     finally:
         raw.close()
     assert db._db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
@@ -98,9 +99,9 @@ def test_migrations_run_in_order_each_in_one_transaction(
         conn.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("migration bug")
 
-    base = len(store.MIGRATIONS)
-    monkeypatch.setattr(store, "MIGRATIONS", (*store.MIGRATIONS, next_step, broken_step))
-    monkeypatch.setattr(store, "SCHEMA_VERSION", base + 2)
+    base = len(schema.MIGRATIONS)
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, next_step, broken_step))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", base + 2)
     with pytest.raises(RuntimeError, match="migration bug"):
         Store(path)
 

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 import papershelf
 from papershelf import locations
 from papershelf.export import from_json, to_json
-from papershelf.model import Paper, paper_id
-from papershelf.store import STATES, Store
+from papershelf.model import STATES, Paper, paper_id
+from papershelf.store import Store
 from papershelf.text import strip_controls
 
 SRC = Path(papershelf.__file__).resolve().parents[1]

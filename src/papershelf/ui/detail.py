@@ -13,8 +13,7 @@ from textual.content import Content
 from textual.style import Style
 from textual.widgets import Static
 
-from papershelf.model import Paper
-from papershelf.store import Bookmark
+from papershelf.model import Bookmark, Paper
 from papershelf.urls import is_web_url
 
 

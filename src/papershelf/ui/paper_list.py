@@ -22,9 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from papershelf.model import Paper
+from papershelf.model import Bookmark, Paper
 from papershelf.search import highlight_spans
-from papershelf.store import Bookmark
 
 STATE_GLYPHS = {"to-read": "○", "reading": "◐", "done": "●"}
 EMPTY_ORDER: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)

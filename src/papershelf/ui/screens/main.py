@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar
 
 from papershelf.errors import UserError
 from papershelf.indexcache import cache_key, load_or_build
-from papershelf.model import Paper
+from papershelf.model import Bookmark, Paper
 from papershelf.query import FilterColumns, Query, QueryError
 from papershelf.session import (
     VIEW_ALL,
@@ -35,7 +35,6 @@ from papershelf.session import (
     next_day_row,
     previous_day_row,
 )
-from papershelf.store import Bookmark
 from papershelf.ui import clipboard
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, NoteEditor, TagsEditor

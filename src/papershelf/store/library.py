@@ -1,0 +1,193 @@
+"""The library: every paper fetched or imported, kept across days, with where it was listed.
+
+`papershelf` and `papershelf list` with no source show it. A fresh install seeds it with the
+bundled sample, so the first run still shows papers. Adding a digest is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from papershelf.errors import UserError
+from papershelf.locations import sample_digest
+from papershelf.model import Paper, format_time
+from papershelf.store import clock
+from papershelf.store.connection import Database
+from papershelf.text import strip_controls
+
+if TYPE_CHECKING:
+    from papershelf.parser import ParseResult
+
+# A sighting replaces the paper's JSON; its day and rank only when the day is the newest yet
+# (NULL, undated, counts as older than any day). SET expressions all read the old row.
+_LIBRARY_UPSERT = """
+    INSERT INTO library_paper (paper_id, paper, first_seen_at, day, rank)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (paper_id) DO UPDATE SET
+        paper = excluded.paper,
+        day = CASE WHEN day IS NULL OR excluded.day >= day THEN excluded.day ELSE day END,
+        rank = CASE WHEN day IS NULL OR excluded.day >= day THEN excluded.rank ELSE rank END
+"""
+
+_APPEARANCE_INSERT = """
+    INSERT OR IGNORE INTO appearance (paper_id, day, source, rank, seen_at)
+    VALUES (?, ?, ?, ?, ?)
+"""
+
+# Paper fields a later, poorer sighting (a text digest after the API) must not erase.
+_KEPT_FIELDS = (
+    "abstract",
+    "urls",
+    "code_url",
+    "arxiv_id",
+    "authors",
+    "project_url",
+    "upvotes",
+    "github_stars",
+    "num_comments",
+)
+_LIBRARY_JSON = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every row: `json.dumps` with options builds a new one per call."""
+_SQL_CHUNK = 500
+"""Ids per `IN (...)` query; stays under SQLite's bound-parameter limit on old versions."""
+
+
+def _library_record(paper: Paper, earlier: str | None) -> dict[str, Any]:
+    """The JSON to store for `paper`: this sighting, with gaps filled from the `earlier` one."""
+    record = paper.to_dict()
+    if earlier is not None:
+        old = json.loads(earlier)
+        for key in _KEPT_FIELDS:
+            if record.get(key) in (None, "", []) and old.get(key) not in (None, "", []):
+                record[key] = old[key]
+    return record
+
+
+def _decode_library_paper(paper_id: str, data: str, day: str | None, rank: int) -> Paper:
+    record = json.loads(data)
+    record["date"] = day
+    record["rank"] = rank
+    paper = Paper.from_dict(record)
+    if paper.id != paper_id:
+        raise ValueError(f"holds paper {paper.id!r}")
+    return paper
+
+
+class Library(Database):
+    """The `Store` methods that add papers to the library and list it."""
+
+    def add_to_library(self, papers: Sequence[Paper], source: str) -> tuple[int, int]:
+        """Record that `papers` were listed in `source` (a file, or a fetch label); one
+        transaction. Returns (seen, new): distinct papers given, and how many the library
+        did not hold before. Importing the same digest twice adds nothing the second time.
+
+        Each paper's JSON becomes this copy, except that fields it lacks keep earlier values
+        (a text digest has no authors; the API's copy had them).
+        """
+        unique: dict[str, Paper] = {}
+        for paper in papers:
+            unique.setdefault(paper.id, paper)
+        source = strip_controls(source)
+        now = format_time(clock.now())
+        with self._transaction(write=True) as db:
+            before = self._library_count(db)
+            earlier = self._library_json(db, list(unique))
+            rows = []
+            sightings = []
+            for paper in unique.values():
+                record = _library_record(paper, earlier.get(paper.id))
+                day = record["date"]
+                data = _LIBRARY_JSON.encode(record)
+                rows.append((paper.id, data, now, day, paper.rank))
+                sightings.append((paper.id, day, source, paper.rank, now))
+            db.executemany(_LIBRARY_UPSERT, rows)
+            db.executemany(_APPEARANCE_INSERT, sightings)
+            added = self._library_count(db) - before
+        return len(unique), added
+
+    @staticmethod
+    def _library_count(db: sqlite3.Connection) -> int:
+        return int(db.execute("SELECT count(*) FROM library_paper").fetchone()[0])
+
+    @staticmethod
+    def _library_json(db: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+        """The stored JSON of those of `ids` already in the library."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), _SQL_CHUNK):
+            chunk = ids[start : start + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT paper_id, paper FROM library_paper WHERE paper_id IN ({marks})"
+            found.update((row[0], row[1]) for row in db.execute(sql, chunk))
+        return found
+
+    def library(self) -> list[Paper]:
+        """Every paper in the library once: newest day first (undated last), then by rank.
+
+        Each carries the date and rank of its newest appearance.
+        """
+        with self._transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT paper_id, paper, day, rank FROM library_paper"
+                " ORDER BY day DESC, rank, rowid"
+            ).fetchall()
+        papers: list[Paper] = []
+        append = papers.append
+        for paper_id, data, day, rank in rows:
+            try:
+                append(_decode_library_paper(paper_id, data, day, rank))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise UserError(
+                    f"{self.path}: library paper {paper_id!r} is damaged ({exc})"
+                ) from exc
+        return papers
+
+    def library_size(self) -> int:
+        with self._transaction(write=False) as db:
+            return self._library_count(db)
+
+    def appearances(self, paper_id: str) -> list[tuple[dt.date | None, str]]:
+        """The (day, source) pairs a paper was listed under, newest day first, undated last."""
+        with self._transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT day, source FROM appearance WHERE paper_id = ? ORDER BY day DESC, source",
+                (paper_id,),
+            ).fetchall()
+        found: list[tuple[dt.date | None, str]] = []
+        for day, source in rows:
+            try:
+                found.append((dt.date.fromisoformat(day) if day else None, source))
+            except ValueError as exc:
+                raise UserError(f"{self.path}: an appearance of {paper_id!r} is damaged") from exc
+        return found
+
+
+def library_papers(store: Library) -> list[Paper]:
+    """The library, newest day first; seeded with the bundled sample when it is empty."""
+    if store.library_size() == 0 and not store.read_only:
+        from papershelf.parser import parse_sources  # only here: most commands never parse
+
+        sample = parse_sources([sample_digest()])
+        store.add_to_library(sample.papers, "sample")
+    return store.library()
+
+
+def import_sources(
+    store: Library, sources: Sequence[str | Path], *, year: int | None = None
+) -> tuple[ParseResult, list[tuple[str, int, int]]]:
+    """Parse `sources` and add their papers to the library, one transaction per source.
+
+    Returns the parse result (for its warnings) and `(source, seen, new)` for each source.
+    """
+    from papershelf.parser import parse_sources
+
+    result = parse_sources(list(sources), year=year)
+    by_source: dict[str, list[Paper]] = {}
+    for paper in result.papers:
+        by_source.setdefault(paper.source, []).append(paper)
+    counts = [(src, *store.add_to_library(papers, src)) for src, papers in by_source.items()]
+    return result, counts
