@@ -15,7 +15,6 @@ CORE = [
     "text",
     "errors",
     "locations",
-    "latex",
     "urls",
     "parser",
     "search",
