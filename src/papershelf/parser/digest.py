@@ -22,7 +22,7 @@ from papershelf.model import Paper, make_paper, paper_id
 from papershelf.parser.blocks import text_blocks
 from papershelf.parser.dates import DATE_MAX, date_of
 from papershelf.parser.latex import decode_latex
-from papershelf.parser.links import find_arxiv_id, find_urls, first_repo, link_hints
+from papershelf.parser.links import find_urls, first_repo, link_hints
 from papershelf.parser.paragraphs import (
     NONBLANK,
     SEPARATOR,
@@ -34,6 +34,7 @@ from papershelf.parser.paragraphs import (
 )
 from papershelf.parser.results import STDIN, ParseResult, ParseWarning, SourceError, unique
 from papershelf.text import normalize_title
+from papershelf.urls import find_arxiv_id
 
 # Lines of the web page / email that are not papers, compared casefolded with collapsed blanks.
 CHROME = frozenset(

@@ -24,13 +24,10 @@ from papershelf.parser.paragraphs import (
     tidy_title,
 )
 from papershelf.parser.results import ParseResult, ParseWarning, SourceError, unique
-from papershelf.urls import is_web_url
+from papershelf.urls import is_web_url, normalize_arxiv_id
 
 # What the start of real JSON from the API looks like; "[Re] A Title" is a digest, not JSON.
 _JSON_OPENING = re.compile(r"\[\s*[\[{\]]|\{\s*[\"}]")
-
-_VERSION = re.compile(r"(?<=\d)v\d+$")
-_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7}")
 
 
 def parse_hf_json(text: str, *, source: str = "") -> ParseResult:
@@ -102,20 +99,18 @@ def _json_paper(item: dict[str, Any], *, rank: int, source: str) -> Paper | None
     if not title:
         return None
     abstract = _json_abstract(_text(pick("summary")))
-    arxiv_id = _VERSION.sub("", _text(paper.get("id")).strip())
-    if not _ARXIV_ID.fullmatch(arxiv_id):
-        arxiv_id = ""
+    arxiv_id = normalize_arxiv_id(_text(paper.get("id")).strip())
     urls = find_urls(abstract)
     authors = paper.get("authors")
     return Paper(
-        id=paper_id(title, arxiv_id or None),
+        id=paper_id(title, arxiv_id),
         title=title,
         abstract=abstract,
         date=_json_date(item.get("publishedAt")) or _json_date(paper.get("publishedAt")),
         rank=rank,
         urls=urls,
         code_url=_json_repo(pick("githubRepo")) or first_repo(urls),
-        arxiv_id=arxiv_id or None,
+        arxiv_id=arxiv_id,
         authors=tuple(_json_authors(authors if isinstance(authors, list) else [])),
         source=source,
         project_url=_json_link(pick("projectPage")),

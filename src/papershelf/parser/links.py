@@ -1,7 +1,8 @@
-"""Links in abstracts: http(s) URLs, the code repository among them, and the arXiv id cited.
+"""Links in abstracts: http(s) URLs and the code repository among them.
 
 Every abstract of a big digest passes through here, so each finder is gated by a cheap look at
-colons and slashes before any pattern runs.
+colons and slashes before any pattern runs. What counts as a web link and as an arXiv id is
+`papershelf.urls`' to say; this module finds them in prose.
 """
 
 from __future__ import annotations
@@ -10,19 +11,13 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from papershelf.urls import is_plain_web_url
+
 # Case-sensitive on purpose: the literal "http" prefix lets the scan run at C speed.
 _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^\u00ab\u00bb\u201c\u201d\u2018\u2019]+")
 _URL_TRAILING = ".,;:!?*"
 _BRACKETS = {")": "(", "]": "["}
 _URL_ENDINGS = frozenset(_URL_TRAILING) | frozenset(_BRACKETS)
-# A link we keep names a host (a stricter, cheaper form of `urls.is_web_url`, which a test
-# holds it to): letters or digits first, an optional port, then a path or nothing.
-_WEB_URL = re.compile(r"https?://[^\W_][\w.-]*(?::\d+)?(?:[/?#]|$)")
-# `arXiv:2403.12345`, `arxiv.org/abs/2403.12345v2`, `arxiv.org/pdf/...`, old `hep-th/9901001`.
-_ARXIV = re.compile(
-    r"ar[Xx]iv(?::\s*|\.org/(?:abs|pdf|html)/)"
-    r"(\d{4}\.\d{4,5}(?!\d)|[a-z][a-z.-]*/\d{7}(?!\d))(?:v\d+)?"
-)
 # First path segments on github.com that are site pages, not repository owners.
 _GITHUB_PAGES = frozenset(
     [
@@ -90,7 +85,7 @@ def find_urls(text: str) -> tuple[str, ...]:
     for url in found:
         if url[-1] in _URL_ENDINGS:
             url = _trim_url(url)
-        if _WEB_URL.match(url) and url.isprintable():
+        if is_plain_web_url(url):
             urls.append(url)
     return tuple(urls)
 
@@ -145,9 +140,3 @@ def first_repo(urls: Iterable[str]) -> str | None:
         if repo:
             return repo
     return None
-
-
-def find_arxiv_id(text: str) -> str | None:
-    """The first arXiv id mentioned (`arXiv:2403.12345`, `arxiv.org/abs/...`), without version."""
-    match = _ARXIV.search(text)
-    return match.group(1) if match else None
