@@ -13,11 +13,12 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeAlias
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from papershelf.errors import UserError
 from papershelf.model import Bookmark, Paper
 from papershelf.text import fold
+from papershelf.urls import arxiv_year, is_web_url
 
 Items: TypeAlias = Sequence[Bookmark | Paper]
 """Bookmarks, papers, or a mix; a `Sequence[Bookmark]` or `Sequence[Paper]` fits."""
@@ -34,7 +35,7 @@ def _pairs(items: Items) -> Iterator[tuple[Paper, Bookmark | None]]:
 def _safe_link(paper: Paper) -> str:
     """The paper's link if it is http(s), else the arXiv title search (never `javascript:`)."""
     link = paper.link
-    if urlsplit(link).scheme.lower() in ("http", "https"):
+    if is_web_url(link):
         return link
     return paper.arxiv_search_url
 
@@ -131,7 +132,6 @@ _BIBTEX_ESCAPES = {
     ">": r"{\textgreater}",
 }
 _BIBTEX_SPECIAL = re.compile("|".join(re.escape(ch) for ch in _BIBTEX_ESCAPES))
-_NEW_ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}(v\d+)?$")
 _KEY_STOPWORDS = frozenset(
     [
         "a",
@@ -170,9 +170,9 @@ def _bib_url(url: str) -> str:
 
 def _bib_year(paper: Paper) -> int | None:
     """The arXiv id's year (new-style ids start with YYMM), else the digest date's year."""
-    match = _NEW_ARXIV_ID.match(paper.arxiv_id or "")
-    if match:
-        return 2000 + int(match.group(1))
+    year = arxiv_year(paper.arxiv_id or "")
+    if year is not None:
+        return year
     return paper.date.year if paper.date else None
 
 

@@ -36,6 +36,7 @@ from papershelf.errors import UserError
 from papershelf.model import Paper
 from papershelf.parser import parse_hf_json
 from papershelf.text import strip_controls
+from papershelf.urls import is_web_url
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -137,8 +138,7 @@ def endpoint() -> str:
     value = os.environ.get(ENDPOINT_ENV, "").strip()
     if not value:
         return DEFAULT_ENDPOINT
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_web_url(value):
         raise UserError(f"{ENDPOINT_ENV}={value!r} is not an http(s) URL")
     return value.rstrip("/")
 

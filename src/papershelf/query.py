@@ -30,6 +30,7 @@ from papershelf.errors import UserError
 from papershelf.model import STATES, Bookmark, Paper, normalize_tags
 from papershelf.search import SearchIndex, scan_search
 from papershelf.text import strip_controls
+from papershelf.urls import normalize_arxiv_id
 
 __all__ = [
     "DATE_OPS",
@@ -74,7 +75,6 @@ DATE_OPS = (">=", "<=", ">", "<", "=")
 _PART = re.compile(r'-?"[^"]*"?|[^\s"]+')
 _FILTER = re.compile(r"(-?)([A-Za-z]+):(.*)", re.DOTALL)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ARXIV = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?")
 _SHOWN_MAX = 40
 
 
@@ -201,10 +201,10 @@ def _tag_value(value: str, token: str) -> str:
 
 
 def _arxiv_value(value: str, token: str) -> str:
-    found = _ARXIV.fullmatch(value.lower())
+    found = normalize_arxiv_id(value.lower())
     if found is None:
         raise QueryError(f"arxiv: expects an arXiv id (arxiv:2403.12345), not {_show(token)}")
-    return found.group(1)
+    return found
 
 
 def _show(text: str) -> str:

@@ -428,10 +428,10 @@ async def test_a_big_digest_paints_its_first_papers_before_the_parse_ends(
 ) -> None:
     from textual.message import Message
 
-    from papershelf import parser
+    from papershelf.parser import blocks as parser_blocks
     from papershelf.ui.messages import PapersLoaded, PapersPartial
 
-    monkeypatch.setattr(parser, "_BLOCK_SIZE", 4096)  # many blocks from a small file
+    monkeypatch.setattr(parser_blocks, "_BLOCK_SIZE", 4096)  # many blocks from a small file
     digest = tmp_path / "big.txt"
     blocks = ["Mar 21"]
     for n in range(300):

@@ -12,7 +12,6 @@ CORE = [
     "text",
     "errors",
     "locations",
-    "latex",
     "urls",
     "parser",
     "search",

@@ -20,10 +20,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.unit.test_parser_properties import REFERENCE, rendered
 
-from papershelf import parser
 from papershelf.errors import UserError
 from papershelf.model import Paper, make_paper, paper_id
-from papershelf.parser import ParseResult, parse_sources, parse_text
+from papershelf.parser import ParseResult, blocks, decoding, parse_sources, parse_text
+from papershelf.parser.paragraphs import _CONTROL_CHARS, controls_free
 from papershelf.text import fold, normalize_title, title_key
 
 ABSTRACT = "We study a thing in depth. It works well on every benchmark we tried."
@@ -82,12 +82,12 @@ def key(result: ParseResult) -> tuple[list[tuple[object, ...]], list[tuple[objec
 @contextmanager
 def blocks_of(size: int) -> Iterator[None]:
     """Parse in blocks of `size` bytes (characters for text) instead of megabytes."""
-    default = parser._BLOCK_SIZE
-    parser._BLOCK_SIZE = size
+    default = blocks._BLOCK_SIZE
+    blocks._BLOCK_SIZE = size
     try:
         yield
     finally:
-        parser._BLOCK_SIZE = default
+        blocks._BLOCK_SIZE = default
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_a_directory_file_that_fails_late_delivers_nothing(tmp_path: Path) -> No
         batches, result = batches_of([tmp_path])
     assert [[p.title for p in batch] for batch in batches] == [["Good Paper"]]
     assert [p.title for p in result.papers] == ["Good Paper"]
-    assert [w.message for w in result.warnings] == [f"skipped: {parser._BINARY}"]
+    assert [w.message for w in result.warnings] == [f"skipped: {decoding.BINARY}"]
 
 
 def test_a_named_file_that_is_binary_deep_inside_is_an_error(tmp_path: Path) -> None:
@@ -296,8 +296,8 @@ def test_make_paper_builds_the_same_paper() -> None:
 @given(st.text(max_size=40) | st.text(st.sampled_from("a ’–\u200e\u202e\x85\x01é"), max_size=400))
 def test_the_block_control_scan_never_misses_a_control(text: str) -> None:
     data = text.encode("utf-8", "surrogatepass")
-    has_control = parser._CONTROL_CHARS.search(text.replace("\r", "")) is not None
-    free = parser._controls_free(data, 0, len(data))
+    has_control = _CONTROL_CHARS.search(text.replace("\r", "")) is not None
+    free = controls_free(data, 0, len(data))
     assert not (free and has_control)
     marked = sum(byte in b"\xc2\xd8\xe2" for byte in data)
     if marked <= 16:  # few enough to look at each: the answer is exact
@@ -310,7 +310,7 @@ def test_text_full_of_quotes_still_loses_its_controls(control: str, quotes: int)
     # With many curly quotes the block scan gives up and every paragraph is checked instead.
     abstract = "It’s “quoted” – and so on. " * quotes + "The end."
     data = abstract.encode()
-    assert parser._controls_free(data, 0, len(data)) == (quotes == 1)
+    assert controls_free(data, 0, len(data)) == (quotes == 1)
     title = f"A {control}Title"
     paper = parse_text("\n\n".join([title, abstract])).papers[0]
     assert paper.title == "A Title"
