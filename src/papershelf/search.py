@@ -52,11 +52,11 @@ from papershelf.searchindex import (
     TermMatch,
     Vocabulary,
     build_postings,
-    fast_fold,
     segment_bounds,
     token_match,
     words,
 )
+from papershelf.text import fold
 
 __all__ = [
     "Phrase",
@@ -118,16 +118,16 @@ def parse_query(query: str) -> Query:
         at_end = part.end() == len(query)
         raw = part.group(4)
         if raw is None:
-            text = " ".join(fast_fold(part.group(2)).split())
+            text = " ".join(fold(part.group(2)).split())
             if not WORD.search(text):
                 continue
             closed = part.group(3) == '"'
-            open_end = not closed and _ends_in_word(fast_fold(part.group(2)))
+            open_end = not closed and _ends_in_word(fold(part.group(2)))
             phrase = Phrase(text, open_end)
             (excluded_phrases if part.group(1) else phrases).append(phrase)
             continue
         negative = raw.startswith("-")
-        folded = fast_fold(raw.lstrip("-") if negative else raw)
+        folded = fold(raw.lstrip("-") if negative else raw)
         these = words(folded)
         if not these:
             continue
@@ -502,7 +502,7 @@ class SearchIndex:
         found = np.zeros(len(self._papers), dtype=np.bool_)
         for first in range(0, len(waiting), _PHRASE_BATCH):
             batch = waiting[first : first + _PHRASE_BATCH].tolist()
-            texts = [fast_fold(text_of(self._papers[i])) for i in batch]
+            texts = [fold(text_of(self._papers[i])) for i in batch]
             found[[batch[k] for k in _matching(pattern, texts, "\0" in phrase.text)]] = True
         return found
 
@@ -658,7 +658,7 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     for i, char in enumerate(text):
-        folded = fast_fold(char)
+        folded = fold(char)
         if folded:
             parts.append(folded)
             starts.extend([i] * len(folded))

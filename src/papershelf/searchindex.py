@@ -20,7 +20,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -29,6 +28,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from papershelf.text import fold
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -327,32 +328,6 @@ def segment_bounds(n_docs: int) -> list[tuple[int, int]]:
     return [(s, min(n_docs, s + SEGMENT_DOCS)) for s in range(0, n_docs, SEGMENT_DOCS)]
 
 
-def fast_fold(text: str) -> str:
-    """Exactly `text.fold`, several times faster on text with accents.
-
-    `fold` tests every character of a non-ASCII text in Python. Here the usual accents (the
-    combining marks of U+0300-U+036F) go in one regex pass, and only what is still not ASCII
-    after that is looked at character by character.
-    """
-    folded = text.casefold()
-    if folded.isascii():
-        return folded
-    decomposed = _COMMON_MARKS.sub("", unicodedata.normalize("NFKD", folded))
-    if decomposed.isascii():
-        return decomposed
-    return _NON_ASCII.sub(_drop_marks, decomposed)
-
-
-_COMMON_MARKS = re.compile(
-    "[" + "".join(c for c in map(chr, range(0x300, 0x370)) if unicodedata.combining(c)) + "]"
-)
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _drop_marks(match: re.Match[str]) -> str:
-    return "".join(c for c in match.group() if not unicodedata.combining(c))
-
-
 def tokens(folded: str) -> list[bytes]:
     """The words of folded text as UTF-8 bytes (what the build interns); same as `words`."""
     if folded.isascii():
@@ -512,7 +487,7 @@ def _chunk_tokens(texts: Iterable[str]) -> tuple[list[bytes], list[int]]:
     toks: list[bytes] = []
     lengths: list[int] = []
     for text in texts:
-        these = tokens(fast_fold(text))
+        these = tokens(fold(text))
         toks += these
         lengths.append(len(these))
     return toks, lengths

@@ -163,13 +163,6 @@ def test_token_match_levels(word: str, last: bool, token: str, level: Level | No
     assert (found[0] if found else None) == level
 
 
-@pytest.mark.parametrize(
-    "text", ["a\u20d7b", "x\u1ab0\u0300y", "Ǆ\u0345", "na\u0308ive – ’", "\u0f71\u0f72", "Ω\u034f"]
-)
-def test_fast_fold_drops_every_combining_mark(text: str) -> None:
-    assert index_module.fast_fold(text) == fold(text)
-
-
 def test_budgets_follow_the_design() -> None:
     assert [index_module.whole_budget(n) for n in (1, 3, 4, 7, 8, 20)] == [0, 0, 1, 1, 2, 2]
     assert [index_module.prefix_budget(n) for n in (1, 4, 5, 8, 9, 20)] == [0, 0, 1, 1, 2, 2]
