@@ -425,7 +425,12 @@ async def test_warnings_from_data_are_shown_as_plain_text(tmp_path: Path) -> Non
     lines = ["Trending Papers", "", "Mar 21", ""]
     for title in HOSTILE:
         lines += [title, ""]
-    lines += ["Good paper title", "", "This abstract is long enough to count as one of a paper.", ""]
+    lines += [
+        "Good paper title",
+        "",
+        "This abstract is long enough to count as one of a paper.",
+        "",
+    ]
     digest.write_text("\n".join(lines), encoding="utf-8")
     app = make_app([digest])
     async with app.run_test(size=(120, 40)) as pilot:
