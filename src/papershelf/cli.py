@@ -20,8 +20,7 @@ from papershelf.locations import sample_digest
 from papershelf.model import Paper
 
 if TYPE_CHECKING:
-    from papershelf.query import Query
-    from papershelf.search import SearchIndex
+    from papershelf.search import Query, SearchIndex
     from papershelf.store import Store
 
 EXIT_USER_ERROR = 2
@@ -126,7 +125,7 @@ def _one_line(text: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from papershelf.query import parse_query
+    from papershelf.search import parse_query
 
     query = parse_query(args.query or "")
     # The store is opened only when it is read: for the library, or for filters such as
@@ -162,7 +161,7 @@ def _list_papers(
     store_error: str | None,
     err: TextIO,
 ) -> list[Paper]:
-    from papershelf.query import Context, run_query
+    from papershelf.search import Context, run_query
 
     if args.sources:
         papers = _load(args.sources, args.year, err)
@@ -184,7 +183,7 @@ def _list_papers(
         )
     elif query.filters:
         print(f"papershelf: warning: {store_error}; filters see no bookmarks", file=err)
-    index = _index(papers) if query.text.strip() else None
+    index = _index(papers) if query.has_text else None
     return [papers[i] for i in run_query(papers, query, ctx, index)]
 
 

@@ -28,14 +28,21 @@ from textual.widgets import Footer, Input, Label, ProgressBar
 from papershelf import export
 from papershelf.errors import UserError
 from papershelf.fetch import FetchRequest, fetch_papers
-from papershelf.indexcache import cache_key, load_or_build
 from papershelf.library import library_papers
 from papershelf.locations import sample_digest
 from papershelf.model import Paper
 from papershelf.parser import parse_sources
-from papershelf.query import SYNTAX as QUERY_SYNTAX
-from papershelf.query import Context, FilterColumns, QueryError, parse_query, run_query
-from papershelf.search import SearchIndex
+from papershelf.search import SYNTAX as QUERY_SYNTAX
+from papershelf.search import (
+    Context,
+    FilterColumns,
+    Query,
+    QueryError,
+    SearchIndex,
+    parse_query,
+    run_query,
+)
+from papershelf.search.cache import cache_key, load_or_build
 from papershelf.store import STATES, Bookmark, Store
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.help import HelpScreen, binding_rows
@@ -396,28 +403,27 @@ class PapershelfApp(App[None]):
         error.display = False
         papers, index, columns = self._view_papers()
         if query.blank:
-            self._show_results(np.arange(len(papers), dtype=np.int64), raw)
-        elif index is not None or not query.text.strip():
+            self._show_results(np.arange(len(papers), dtype=np.int64), query)
+        elif index is not None or not query.has_text:
             self._show_results(
-                run_query(papers, query, self._query_context(), index, columns=columns), raw
+                run_query(papers, query, self._query_context(), index, columns=columns), query
             )
         else:
-            self.scan(self.generation, papers, raw)
+            self.scan(self.generation, papers, query)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="scan")
-    def scan(self, generation: int, papers: Sequence[Paper], raw: str) -> None:
-        query = parse_query(raw)
+    def scan(self, generation: int, papers: Sequence[Paper], query: Query) -> None:
         big = len(papers) > SCAN_ALL_LIMIT
         order = run_query(papers, query, self._query_context(), None, scan_titles_only=big)
-        self.post_message(SearchDone(generation, raw, order))
+        self.post_message(SearchDone(generation, query, order))
 
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
         if message.generation == self.generation:
             self._show_results(message.order, message.query)
 
-    def _show_results(self, order: np.ndarray, raw: str) -> None:
-        self.paper_list.set_results(order, _free_text(raw))
+    def _show_results(self, order: np.ndarray, query: Query) -> None:
+        self.paper_list.set_results(order, query)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -776,14 +782,6 @@ class PapershelfApp(App[None]):
         # Keys of the main screen do nothing while a dialog (copy, note, help) is open.
         modal = isinstance(self.screen, ModalScreen)
         return not modal or action in ("quit", "command_palette")
-
-
-def _free_text(raw: str) -> str:
-    """The part of the filter that highlights titles (filters like has:code match nothing)."""
-    try:
-        return parse_query(raw).text
-    except QueryError:
-        return raw
 
 
 def _short(title: str, width: int = 60) -> str:

@@ -11,8 +11,7 @@ from textual.message import Message
 
 from papershelf.model import Paper
 from papershelf.parser import ParseWarning
-from papershelf.query import FilterColumns
-from papershelf.search import SearchIndex
+from papershelf.search import FilterColumns, Query, SearchIndex
 
 
 @dataclass
@@ -51,7 +50,7 @@ class SearchDone(Message):
     """Results for `query` on the view `generation`; stale generations are dropped."""
 
     generation: int
-    query: str
+    query: Query
     order: npt.NDArray[np.int64]
 
 
