@@ -11,7 +11,7 @@ Modes (run each in its own process, so neither warms the other's search cache):
 
 painted
     The key event is posted to the app, as the terminal driver posts it. `applied` stops when
-    the list holds the new results (`paper_list.filter_query == typed`: the Input handled the
+    the list holds the new results (`paper_list.filter_query.raw == typed`: the Input handled the
     key, posted Changed, the app searched and called `set_results`); `painted` stops when the
     screen has been refreshed after that (`app.screen.wait_for_refresh()`: the next compositor
     refresh, which renders the changed lines of the list). The wait for Textual's frame timer
@@ -19,7 +19,7 @@ painted
     write of escape sequences to a terminal.
 pilot
     The recipe of the benchmark issue: `await pilot.press(ch)`, then `pilot.pause()` until
-    `filter_query == typed`, then one more `pilot.pause()`. Pilot waits for the process to be
+    `filter_query.raw == typed`, then one more `pilot.pause()`. Pilot waits for the process to be
     idle with 20 ms sleeps (three such waits per key at least), so this measures the test
     harness as much as the app; reported for comparison only.
 """
@@ -90,7 +90,7 @@ async def _until(condition: Callable[[], bool], pilot: Pilot[None] | None, what:
 
 def shows(app: PapershelfApp, typed: str) -> bool:
     """Whether the list holds the results for `typed` (set when results are applied)."""
-    return app.main.paper_list.filter_query == typed
+    return app.main.paper_list.filter_query.raw == typed
 
 
 async def wait_ready(app: PapershelfApp, pilot: Pilot[None]) -> None:

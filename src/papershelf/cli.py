@@ -20,6 +20,7 @@ from papershelf.model import Paper
 from papershelf.text import terminal_safe
 
 if TYPE_CHECKING:
+    from papershelf.search import Query
     from papershelf.session import Session
 
 EXIT_USER_ERROR = 2
@@ -124,14 +125,14 @@ def _one_line(text: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from papershelf.query import parse_query
+    from papershelf.search import parse_query
 
     query = parse_query(args.query or "")  # a malformed filter fails before any reading
     # The store is opened only when it is read: for the library, or for filters such as
     # is:bookmarked; `list FILE` alone never creates or touches the database.
     session = _session(need_store=not args.sources or bool(query.filters))
     try:
-        papers = _list_papers(args, session, bool(query.filters), err)
+        papers = _list_papers(args, session, query, err)
     finally:
         if session.store is not None:
             session.store.close()
@@ -153,7 +154,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _list_papers(
-    args: argparse.Namespace, session: Session, filters: bool, err: TextIO
+    args: argparse.Namespace, session: Session, query: Query, err: TextIO
 ) -> list[Paper]:
     from papershelf.store import library_papers
 
@@ -164,9 +165,9 @@ def _list_papers(
     else:
         print(f"papershelf: warning: {session.store_error}; showing the bundled sample", file=err)
         papers = _load([], args.year, err)
-    if filters and session.store is None:
+    if query.filters and session.store is None:
         print(f"papershelf: warning: {session.store_error}; filters see no bookmarks", file=err)
-    return session.search(args.query or "", papers)
+    return session.search(query, papers)
 
 
 def _session(*, need_store: bool) -> Session:

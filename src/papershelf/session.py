@@ -22,8 +22,15 @@ from papershelf.errors import UserError
 from papershelf.locations import sample_digest
 from papershelf.model import STATES, Bookmark, Paper, normalize_tags
 from papershelf.parser import ParseWarning
-from papershelf.query import Context, FilterColumns, Query, QueryError, parse_query, run_query
-from papershelf.search import SearchIndex
+from papershelf.search import (
+    Context,
+    FilterColumns,
+    Query,
+    QueryError,
+    SearchIndex,
+    parse_query,
+    run_query,
+)
 from papershelf.store import Store
 from papershelf.text import ellipsize
 
@@ -268,7 +275,7 @@ class Session:
         index, columns = self._view_index()
         if self.query.blank:
             return Answer(np.arange(len(papers), dtype=np.int64), self.query)
-        if index is not None or not self.query.text.strip():
+        if index is not None or not self.query.has_text:
             order = run_query(papers, self.query, self.context(), index, columns=columns)
             return Answer(order, self.query)
         return None
@@ -286,12 +293,11 @@ class Session:
 
         return scan
 
-    def search(self, raw: str, papers: Sequence[Paper]) -> list[Paper]:
-        """`papers` matching the filter `raw`, best first: the CLI's one-shot query."""
-        query = parse_query(raw)
+    def search(self, query: Query, papers: Sequence[Paper]) -> list[Paper]:
+        """`papers` matching `query`, best first: the CLI's one-shot query."""
         if query.blank:
             return list(papers)
-        index = SearchIndex.build(papers) if query.text.strip() else None
+        index = SearchIndex.build(papers) if query.has_text else None
         return [papers[i] for i in run_query(papers, query, self.context(), index)]
 
     # -- bookmarks ---------------------------------------------------------------------------

@@ -24,12 +24,29 @@ def strip_controls(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Casefold and drop accents, so "Schrödinger" and "schrodinger" compare equal."""
+    """Casefold and drop accents, so "Schrödinger" and "schrodinger" compare equal.
+
+    The rule is NFKD of the casefolded text without its combining marks. Search folds every
+    title and abstract with it while indexing, so the usual accents (U+0300-U+036F) go in one
+    regex pass and only what is still not ASCII after that is looked at character by character.
+    """
     folded = text.casefold()
     if folded.isascii():
         return folded
-    decomposed = unicodedata.normalize("NFKD", folded)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    decomposed = _COMMON_MARKS.sub("", unicodedata.normalize("NFKD", folded))
+    if decomposed.isascii():
+        return decomposed
+    return _NON_ASCII.sub(_drop_marks, decomposed)
+
+
+_COMMON_MARKS = re.compile(
+    "[" + "".join(c for c in map(chr, range(0x300, 0x370)) if unicodedata.combining(c)) + "]"
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_marks(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if not unicodedata.combining(c))
 
 
 _NON_WORD = re.compile(r"[\W_]+")

@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from papershelf import indexcache
 from papershelf.model import Paper, paper_id
-from papershelf.search import SearchIndex
+from papershelf.search import SearchIndex, cache, parse_query
 
 
 def papers(n: int) -> list[Paper]:
@@ -25,45 +24,45 @@ def papers(n: int) -> list[Paper]:
 def test_key_changes_with_the_file_and_is_none_for_stdin(tmp_path: Path) -> None:
     digest = tmp_path / "d.txt"
     digest.write_text("one")
-    first = indexcache.cache_key([digest])
-    assert first == indexcache.cache_key([str(digest)])
+    first = cache.cache_key([digest])
+    assert first == cache.cache_key([str(digest)])
     digest.write_text("two, longer")
-    assert indexcache.cache_key([digest]) != first
-    assert indexcache.cache_key(["-"]) is None
+    assert cache.cache_key([digest]) != first
+    assert cache.cache_key(["-"]) is None
 
 
 def test_second_load_comes_from_the_cache_and_agrees(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(indexcache, "MIN_PAPERS", 10)
+    monkeypatch.setattr(cache, "MIN_PAPERS", 10)
     items = papers(50)
-    built = indexcache.load_or_build(items, "k1")
-    assert indexcache.cache_path("k1").is_file()
+    built = cache.load_or_build(items, "k1")
+    assert cache.cache_path("k1").is_file()
 
     def no_build(*args: object, **kwargs: object) -> SearchIndex:
         raise AssertionError("should have loaded the saved index")
 
     monkeypatch.setattr(SearchIndex, "build", no_build)
-    loaded = indexcache.load_or_build(items, "k1")
+    loaded = cache.load_or_build(items, "k1")
     for query in ("graph", "permutaton", "study 1", "diff"):
-        assert np.array_equal(loaded.search(query), built.search(query))
+        assert np.array_equal(loaded.search(parse_query(query)), built.search(parse_query(query)))
 
 
 def test_a_read_only_cache_dir_still_builds(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(indexcache, "MIN_PAPERS", 10)
+    monkeypatch.setattr(cache, "MIN_PAPERS", 10)
 
     def refuse(self: Path, *args: object, **kwargs: object) -> None:
         raise PermissionError("read-only")
 
     monkeypatch.setattr(Path, "mkdir", refuse)
-    index = indexcache.load_or_build(papers(20), "k2")
-    assert len(index.search("graph")) > 0
+    index = cache.load_or_build(papers(20), "k2")
+    assert len(index.search(parse_query("graph"))) > 0
 
 
 def test_old_entries_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(indexcache, "MIN_PAPERS", 10)
+    monkeypatch.setattr(cache, "MIN_PAPERS", 10)
     for n in range(6):
-        indexcache.load_or_build(papers(12), f"key{n}")
-        path = indexcache.cache_path(f"key{n}")
+        cache.load_or_build(papers(12), f"key{n}")
+        path = cache.cache_path(f"key{n}")
         os.utime(path, (n, n))  # make the order of use unambiguous
-    assert len(list(indexcache.cache_path("x").parent.glob("*.npz"))) <= 4
+    assert len(list(cache.cache_path("x").parent.glob("*.npz"))) <= 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -13,18 +14,21 @@ from hypothesis import strategies as st
 from papershelf.locations import sample_digest
 from papershelf.model import Bookmark, Paper, paper_id
 from papershelf.parser import parse_sources
-from papershelf.query import (
+from papershelf.search import (
     KEYS,
     Context,
     Filter,
     FilterColumns,
+    Phrase,
     Query,
     QueryError,
+    QueryWord,
+    SearchIndex,
     filter_mask,
     parse_query,
     run_query,
+    scan_search,
 )
-from papershelf.search import SearchIndex, scan_search
 
 T0 = dt.datetime(2025, 3, 24, tzinfo=dt.timezone.utc)
 
@@ -67,7 +71,7 @@ CTX = Context(
 
 def selected(raw: str, papers: Sequence[Paper] = PAPERS, ctx: Context = CTX) -> list[int]:
     query = parse_query(raw)
-    assert not query.text.strip(), "these cases are filters only"
+    assert not query.has_text, "these cases are filters only"
     return [int(i) for i in np.flatnonzero(filter_mask(papers, query.filters, ctx))]
 
 
@@ -104,33 +108,39 @@ def selected(raw: str, papers: Sequence[Paper] = PAPERS, ctx: Context = CTX) -> 
     ],
 )
 def test_each_filter_parses(raw: str, expected: Filter) -> None:
-    assert parse_query(raw) == Query("", (expected,))
+    assert parse_query(raw) == Query(filters=(expected,))
     assert parse_query(str(expected)).filters == (expected,)
 
 
-def test_free_text_goes_to_search_unchanged() -> None:
+def test_filters_leave_the_free_text_as_it_was() -> None:
     query = parse_query('lora "low rank" -survey has:code -"video model" adapt')
-    assert query.text == 'lora "low rank" -survey -"video model" adapt'
     assert query.filters == (Filter("has", "code"),)
+    free = parse_query('lora "low rank" -survey -"video model" adapt')
+    assert dataclasses.replace(query, filters=()) == free
+    assert query.raw == 'lora "low rank" -survey has:code -"video model" adapt'
 
 
-def test_free_text_ends_in_a_blank_when_the_query_went_on() -> None:
-    # Search reads the last word as a prefix still being typed only if nothing follows it.
-    assert parse_query("lora").text == "lora"
-    assert parse_query("lora ").text == "lora "
-    assert parse_query("lora has:code").text == "lora "
-    assert parse_query("has:code lora").text == "lora"
-    assert parse_query('has:code "open phr').text == '"open phr'
-    assert parse_query("has:code").text == ""
-    assert parse_query("   ").text == ""
+def test_only_a_word_at_the_very_end_is_still_being_typed() -> None:
+    # The last word matches as a prefix still being typed only if nothing follows it.
+    assert parse_query("lora").words == (QueryWord("lora", True),)
+    assert parse_query("lora ").words == (QueryWord("lora", False),)
+    assert parse_query("lora has:code").words == (QueryWord("lora", False),)
+    assert parse_query("has:code lora").words == (QueryWord("lora", True),)
+    assert parse_query('has:code "open phr').phrases == (Phrase("open phr", True),)
+    assert not parse_query("has:code").has_text
+    assert parse_query("   ") == Query()
 
 
 def test_urls_and_quoted_colons_are_free_words() -> None:
     query = parse_query('https://github.com/x/y http://a.org "ratio 1:2" -"re:search" 10:30')
     assert query.filters == ()
-    assert query.text == 'https://github.com/x/y http://a.org "ratio 1:2" -"re:search" 10:30'
+    assert [w.text for w in query.words] == [
+        *("https", "github", "com", "x", "y", "http", "a", "org", "10", "30")
+    ]
+    assert query.phrases == (Phrase("ratio 1:2", False),)
+    assert query.excluded_phrases == (Phrase("re:search", False),)
     assert parse_query("C++: x").filters == ()  # a key is letters only
-    assert parse_query("-https://x.org").text == "-https://x.org"
+    assert parse_query("-https://x.org").excluded_phrases == (Phrase("https://x.org", True),)
 
 
 def test_several_filters_and_blank() -> None:
@@ -353,7 +363,7 @@ def test_free_text_keeps_search_rank_and_drops_filtered_papers(
     digest: list[Paper], index: SearchIndex, use_index: bool
 ) -> None:
     query = parse_query("permutation has:code")
-    ranked = index.search(query.text).tolist()
+    ranked = index.search(query).tolist()
     hits = run_query(digest, query, Context(), index if use_index else None).tolist()
     assert hits == [i for i in ranked if digest[i].code_url]
     assert len(hits) >= 2 and len(ranked) > len(hits)
@@ -363,7 +373,7 @@ def test_free_text_keeps_search_rank_and_drops_filtered_papers(
 def test_negated_filters_with_free_text_and_context(
     digest: list[Paper], index: SearchIndex
 ) -> None:
-    ranked = index.search("graph ").tolist()
+    ranked = index.search(parse_query("graph ")).tolist()
     read = frozenset(digest[i].id for i in ranked[:2])
     ctx = Context(read_ids=read)
     hits = run_query(digest, parse_query("graph is:unread"), ctx, index).tolist()
@@ -379,7 +389,10 @@ def test_scan_and_index_agree(digest: list[Paper], index: SearchIndex) -> None:
             run_query(digest, query, Context(), index).tolist()
             == run_query(digest, query, Context(), None).tolist()
         )
-    assert scan_search(digest, "lora").tolist() == index.search("lora").tolist()
+    assert (
+        scan_search(digest, parse_query("lora")).tolist()
+        == index.search(parse_query("lora")).tolist()
+    )
 
 
 def test_a_filter_for_another_day_empties_the_digest(digest: list[Paper]) -> None:

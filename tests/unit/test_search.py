@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import papershelf.searchindex as index_module
+import papershelf.search.postings as postings_module
+import papershelf.search.terms as terms_module
 from papershelf.model import Paper, paper_id
 from papershelf.search import (
     Phrase,
@@ -19,7 +20,8 @@ from papershelf.search import (
     parse_query,
     scan_search,
 )
-from papershelf.searchindex import Level, Vocabulary, token_match
+from papershelf.search.terms import Level, token_match
+from papershelf.search.vocabulary import Vocabulary
 from papershelf.text import fold
 
 SAMPLE = Path(__file__).resolve().parents[2] / "assets" / "sample-digest.txt"
@@ -55,6 +57,19 @@ def titles(papers: list[Paper], found: np.ndarray) -> list[str]:
 
 def paper(title: str, abstract: str = "") -> Paper:
     return Paper(id=paper_id(title), title=title, abstract=abstract)
+
+
+def search(index: SearchIndex, raw: str) -> np.ndarray:
+    """The index's answer to `raw` typed in the filter bar, parsed as the app parses it."""
+    return index.search(parse_query(raw))
+
+
+def scan(papers: list[Paper], raw: str, *, titles_only: bool = False) -> np.ndarray:
+    return scan_search(papers, parse_query(raw), titles_only=titles_only)
+
+
+def highlight(raw: str, text: str) -> list[tuple[int, int]]:
+    return highlight_spans(parse_query(raw), text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,7 +114,7 @@ QUALITY = [
 
 @pytest.mark.parametrize(("query", "first"), QUALITY)
 def test_first_result(sample: list[Paper], index: SearchIndex, query: str, first: str) -> None:
-    found = index.search(query)
+    found = search(index, query)
     assert len(found), f"{query!r} found nothing"
     assert sample[found[0]].title.startswith(first)
 
@@ -108,11 +123,11 @@ def test_first_result(sample: list[Paper], index: SearchIndex, query: str, first
 def test_scan_gives_the_same_results(
     sample: list[Paper], index: SearchIndex, query: str, first: str
 ) -> None:
-    assert scan_search(sample, query).tolist() == index.search(query).tolist()
+    assert scan(sample, query).tolist() == search(index, query).tolist()
 
 
 def test_lora_does_not_match_load_or_local(sample: list[Paper], index: SearchIndex) -> None:
-    found = set(index.search("lora").tolist())
+    found = set(search(index, "lora").tolist())
     with_load = {
         i
         for i, p in enumerate(sample)
@@ -121,7 +136,7 @@ def test_lora_does_not_match_load_or_local(sample: list[Paper], index: SearchInd
     }
     assert with_load, "the sample should have papers with 'load' or 'local' to test this"
     assert not found & with_load
-    assert titles(sample, index.search("lora"))[0].startswith("Merging LoRAs")
+    assert titles(sample, search(index, "lora"))[0].startswith("Merging LoRAs")
 
 
 def test_lora_in_the_vocabulary() -> None:
@@ -163,21 +178,14 @@ def test_token_match_levels(word: str, last: bool, token: str, level: Level | No
     assert (found[0] if found else None) == level
 
 
-@pytest.mark.parametrize(
-    "text", ["a\u20d7b", "x\u1ab0\u0300y", "Ǆ\u0345", "na\u0308ive – ’", "\u0f71\u0f72", "Ω\u034f"]
-)
-def test_fast_fold_drops_every_combining_mark(text: str) -> None:
-    assert index_module.fast_fold(text) == fold(text)
-
-
 def test_budgets_follow_the_design() -> None:
-    assert [index_module.whole_budget(n) for n in (1, 3, 4, 7, 8, 20)] == [0, 0, 1, 1, 2, 2]
-    assert [index_module.prefix_budget(n) for n in (1, 4, 5, 8, 9, 20)] == [0, 0, 1, 1, 2, 2]
+    assert [terms_module.whole_budget(n) for n in (1, 3, 4, 7, 8, 20)] == [0, 0, 1, 1, 2, 2]
+    assert [terms_module.prefix_budget(n) for n in (1, 4, 5, 8, 9, 20)] == [0, 0, 1, 1, 2, 2]
 
 
 def test_vocabulary_match_agrees_with_token_match(sample: list[Paper]) -> None:
     terms = sorted(
-        {w for p in sample for w in index_module.words(fold(p.title + " " + p.abstract))}
+        {w for p in sample for w in terms_module.words(fold(p.title + " " + p.abstract))}
     )
     vocabulary = Vocabulary(terms)
     for word in [
@@ -217,7 +225,7 @@ def test_vocabulary_match_agrees_with_token_match(sample: list[Paper]) -> None:
 
 
 def test_parse_words_phrases_and_exclusions() -> None:
-    query = parse_query('Graph "Monte  Carlo" -Tree -"fine tuning" title:lora neur')
+    query = parse_query('Graph "Monte  Carlo" -Tree -"fine tuning" title/lora neur')
     assert query.words == (
         QueryWord("graph", False),
         QueryWord("title", False),
@@ -248,46 +256,48 @@ def test_hyphenated_exclusion_is_a_phrase() -> None:
 
 def test_blank_query_is_digest_order(sample: list[Paper], index: SearchIndex) -> None:
     for query in ("", "   ", '"', "-", "!!!"):
-        assert index.search(query).tolist() == list(range(len(sample)))
-        assert scan_search(sample, query).tolist() == list(range(len(sample)))
+        assert search(index, query).tolist() == list(range(len(sample)))
+        assert scan(sample, query).tolist() == list(range(len(sample)))
 
 
-def test_key_value_tokens_are_plain_words(sample: list[Paper], index: SearchIndex) -> None:
-    assert index.search("merging:lora").tolist() == index.search("merging lora").tolist()
+def test_punctuation_separates_words(sample: list[Paper], index: SearchIndex) -> None:
+    expected = search(index, "merging lora").tolist()
+    for raw in ("merging/lora", "merging.lora", "merging://lora"):
+        assert search(index, raw).tolist() == expected, raw
 
 
 def test_phrase_needs_adjacent_words_on_word_edges(sample: list[Paper], index: SearchIndex) -> None:
     heatmap = [i for i, p in enumerate(sample) if p.title.startswith("Rethinking")]
-    assert set(heatmap) <= set(index.search('"monte carlo tree"').tolist())
-    assert set(heatmap) <= set(index.search('"MONTE   carlo"').tolist())
-    assert not len(index.search('"carlo monte"'))
-    assert not len(index.search('"onte carlo"'))  # starts mid-word
-    assert not len(index.search('"monte carl"'))  # closed: ends mid-word
-    assert set(heatmap) <= set(index.search('"monte carl').tolist())  # open: still typing
+    assert set(heatmap) <= set(search(index, '"monte carlo tree"').tolist())
+    assert set(heatmap) <= set(search(index, '"MONTE   carlo"').tolist())
+    assert not len(search(index, '"carlo monte"'))
+    assert not len(search(index, '"onte carlo"'))  # starts mid-word
+    assert not len(search(index, '"monte carl"'))  # closed: ends mid-word
+    assert set(heatmap) <= set(search(index, '"monte carl').tolist())  # open: still typing
 
 
 def test_phrase_edges_are_checked_in_the_text() -> None:
     # Every word of the phrase occurs as a word somewhere, but not on the phrase's edges.
     papers = [paper("Monte Carlo and Carl", "onte"), paper("A Monte Carl story")]
     index = SearchIndex.build(papers)
-    assert titles(papers, index.search('"monte carl"')) == ["A Monte Carl story"]
-    assert titles(papers, index.search('"onte carl')) == []
-    assert titles(papers, index.search('"monte carl')) == [p.title for p in papers]
+    assert titles(papers, search(index, '"monte carl"')) == ["A Monte Carl story"]
+    assert titles(papers, search(index, '"onte carl')) == []
+    assert titles(papers, search(index, '"monte carl')) == [p.title for p in papers]
 
 
 def test_phrase_folds_accents(sample: list[Paper], index: SearchIndex) -> None:
-    assert titles(sample, index.search('"LIGHT schrodinger"')) == ["Light Schrödinger Bridge"]
+    assert titles(sample, search(index, '"LIGHT schrodinger"')) == ["Light Schrödinger Bridge"]
 
 
 def test_exclusion_is_exact_or_prefix_not_fuzzy(sample: list[Paper], index: SearchIndex) -> None:
-    with_graph = set(index.search("permutation").tolist())
-    without = set(index.search("permutation -graph").tolist())
+    with_graph = set(search(index, "permutation").tolist())
+    without = set(search(index, "permutation -graph").tolist())
     assert without < with_graph
     for i in without:
         text = fold(sample[i].title + " " + sample[i].abstract)
-        assert not any(w.startswith("graph") for w in index_module.words(text))
-    assert set(index.search("permutation -grap").tolist()) == without  # a prefix excludes
-    assert set(index.search("permutation -grahp").tolist()) == with_graph  # a typo does not
+        assert not any(w.startswith("graph") for w in terms_module.words(text))
+    assert set(search(index, "permutation -grap").tolist()) == without  # a prefix excludes
+    assert set(search(index, "permutation -grahp").tolist()) == with_graph  # a typo does not
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,7 +305,7 @@ def test_exclusion_is_exact_or_prefix_not_fuzzy(sample: list[Paper], index: Sear
 
 
 def ranked(papers: list[Paper], query: str) -> list[str]:
-    return titles(papers, SearchIndex.build(papers).search(query))
+    return titles(papers, search(SearchIndex.build(papers), query))
 
 
 def test_title_beats_abstract_only() -> None:
@@ -346,19 +356,19 @@ def test_term_frequency_orders_within_a_tier() -> None:
 
 
 def test_every_word_must_match(sample: list[Paper], index: SearchIndex) -> None:
-    both = set(index.search("graph neural").tolist())
-    assert both <= set(index.search("graph").tolist()) & set(index.search("neural").tolist())
-    assert not len(index.search("lora xyzzyq"))
+    both = set(search(index, "graph neural").tolist())
+    assert both <= set(search(index, "graph").tolist()) & set(search(index, "neural").tolist())
+    assert not len(search(index, "lora xyzzyq"))
 
 
 def test_titles_only_index_ignores_abstracts(sample: list[Paper]) -> None:
     titles_index = SearchIndex.build(sample, titles_only=True)
     assert titles_index.titles_only
-    assert not len(titles_index.search("salesman"))
-    assert not len(scan_search(sample, "salesman", titles_only=True))
-    expected = titles_index.search("graph").tolist()
-    assert scan_search(sample, "graph", titles_only=True).tolist() == expected
-    assert scan_search(sample, "graph", titles_only=True).tolist() == expected  # reused
+    assert not len(search(titles_index, "salesman"))
+    assert not len(scan(sample, "salesman", titles_only=True))
+    expected = search(titles_index, "graph").tolist()
+    assert scan(sample, "graph", titles_only=True).tolist() == expected
+    assert scan(sample, "graph", titles_only=True).tolist() == expected  # reused
     assert len(titles_index) == len(sample)
 
 
@@ -366,20 +376,20 @@ def test_scan_follows_the_list_it_is_given() -> None:
     first = [paper("Graph one"), paper("Other")]
     second = [paper("Other"), paper("Graph two"), paper("Graph three")]
     for titles_only in (True, False):
-        assert scan_search(first, "graph", titles_only=titles_only).tolist() == [0]
-        assert scan_search(second, "graph", titles_only=titles_only).tolist() == [1, 2]
-        assert scan_search(first, "graph", titles_only=titles_only).tolist() == [0]
+        assert scan(first, "graph", titles_only=titles_only).tolist() == [0]
+        assert scan(second, "graph", titles_only=titles_only).tolist() == [1, 2]
+        assert scan(first, "graph", titles_only=titles_only).tolist() == [0]
 
 
 def test_empty_corpus() -> None:
     empty = SearchIndex.build([])
     assert len(empty) == 0
-    assert empty.search("anything").tolist() == []
-    assert empty.search("").tolist() == []
+    assert search(empty, "anything").tolist() == []
+    assert search(empty, "").tolist() == []
 
 
 def test_results_are_int_indices_without_duplicates(index: SearchIndex) -> None:
-    found = index.search("the")
+    found = search(index, "the")
     assert found.dtype.kind == "i"
     assert len(set(found.tolist())) == len(found)
 
@@ -391,13 +401,13 @@ def test_results_are_int_indices_without_duplicates(index: SearchIndex) -> None:
 def test_many_segments_and_chunks_give_the_same_results(
     sample: list[Paper], index: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "SEGMENT_DOCS", 8)
-    monkeypatch.setattr(index_module, "CHUNK_DOCS", 3)
+    monkeypatch.setattr(postings_module, "SEGMENT_DOCS", 8)
+    monkeypatch.setattr(postings_module, "CHUNK_DOCS", 3)
     small = SearchIndex.build(sample)
     for query, _ in QUALITY:
-        assert small.search(query).tolist() == index.search(query).tolist(), query
+        assert search(small, query).tolist() == search(index, query).tolist(), query
     for query in ("s", "graph neural netw", "the", '"of the"', "-the"):
-        assert small.search(query).tolist() == index.search(query).tolist(), query
+        assert search(small, query).tolist() == search(index, query).tolist(), query
 
 
 def test_save_and_load(tmp_path: Path, sample: list[Paper], index: SearchIndex) -> None:
@@ -406,7 +416,7 @@ def test_save_and_load(tmp_path: Path, sample: list[Paper], index: SearchIndex) 
     loaded = SearchIndex.load(path, sample, "key-1")
     assert loaded is not None
     for query in ("permutaton equivarant", "lora", '"monte carlo"', "-graph permutation"):
-        assert loaded.search(query).tolist() == index.search(query).tolist()
+        assert search(loaded, query).tolist() == search(index, query).tolist()
     assert SearchIndex.load(path, sample, "key-2") is None
     assert SearchIndex.load(path, sample[:-1], "key-1") is None
     assert SearchIndex.load(tmp_path / "missing.npz", sample, "key-1") is None
@@ -440,33 +450,33 @@ def test_load_rejects_a_damaged_array(
 
 def test_highlight_words_and_prefixes() -> None:
     title = "Merging LoRAs like Playing LEGO: Pushing the Modularity of LoRA"
-    spans = highlight_spans("lora merg", title)
+    spans = highlight("lora merg", title)
     assert [title[a:b] for a, b in spans] == ["Merg", "LoRA", "LoRA"]
 
 
 def test_highlight_typos_cover_the_word() -> None:
     title = "Subgraph Permutation Equivariant Networks"
-    spans = highlight_spans("permutaton equivarant", title)
+    spans = highlight("permutaton equivarant", title)
     assert [title[a:b] for a, b in spans] == ["Permutation", "Equivariant"]
 
 
 def test_highlight_maps_back_through_folding() -> None:
-    assert highlight_spans("schrodinger", "Light Schrödinger Bridge") == [(6, 17)]
+    assert highlight("schrodinger", "Light Schrödinger Bridge") == [(6, 17)]
     decomposed = "Light Schro\u0308dinger Bridge"
-    assert highlight_spans("schrodinger", decomposed) == [(6, 18)]  # the accent comes along
+    assert highlight("schrodinger", decomposed) == [(6, 18)]  # the accent comes along
     text = "Die Straße und die Strasse"
-    assert [text[a:b] for a, b in highlight_spans("strasse", text)] == ["Straße", "Strasse"]
-    assert highlight_spans("bridge", "ﬁne Bridge") == [(4, 10)]  # a ligature before it
+    assert [text[a:b] for a, b in highlight("strasse", text)] == ["Straße", "Strasse"]
+    assert highlight("bridge", "ﬁne Bridge") == [(4, 10)]  # a ligature before it
 
 
 def test_highlight_phrases_and_not_exclusions() -> None:
     title = 'Rethinking the "Heatmap + Monte Carlo Tree Search" Paradigm'
-    spans = highlight_spans('"monte carlo" -tree', title)
+    spans = highlight('"monte carlo" -tree', title)
     assert [title[a:b] for a, b in spans] == ["Monte Carlo"]
-    assert highlight_spans("", title) == []
-    assert highlight_spans("-monte", title) == []
+    assert highlight("", title) == []
+    assert highlight("-monte", title) == []
 
 
 def test_highlight_merges_overlaps() -> None:
     title = "Monte Carlo Tree"
-    assert highlight_spans('"monte carlo" monte carl', title) == [(0, 11)]
+    assert highlight('"monte carlo" monte carl', title) == [(0, 11)]

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from papershelf.query import SYNTAX as QUERY_SYNTAX
+from papershelf.search import SYNTAX as QUERY_SYNTAX
 from papershelf.session import Session
 from papershelf.store import Store
 from papershelf.ui.detail import DetailPane

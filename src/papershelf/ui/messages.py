@@ -11,8 +11,7 @@ from textual.message import Message
 
 from papershelf.model import Paper
 from papershelf.parser import ParseWarning
-from papershelf.query import FilterColumns
-from papershelf.search import SearchIndex
+from papershelf.search import FilterColumns, SearchIndex
 from papershelf.session import Answer
 
 

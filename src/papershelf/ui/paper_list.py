@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from papershelf.model import Bookmark, Paper
-from papershelf.search import highlight_spans
+from papershelf.search import Query, highlight_spans
 
 STATE_GLYPHS = {"to-read": "○", "reading": "◐", "done": "●"}
 EMPTY_ORDER: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
@@ -113,7 +113,8 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.papers: Sequence[Paper] = ()
         self.order: npt.NDArray[np.int64] = EMPTY_ORDER
-        self.filter_query = ""
+        self.filter_query = Query()
+        """The query whose answer is shown: its words are highlighted in titles."""
         self.empty_message = "No papers."
         self._multi_day = False
         self._rank_width = 2
@@ -129,10 +130,10 @@ class PaperList(ScrollView, can_focus=True):
         days = {p.date for p in papers}
         self._multi_day = len(days) > 1
         self._rank_width = max(2, len(str(max((p.rank for p in papers), default=0))))
-        self.set_results(np.arange(len(papers), dtype=np.int64), "", keep_paper=False)
+        self.set_results(np.arange(len(papers), dtype=np.int64), Query(), keep_paper=False)
 
     def set_results(
-        self, order: npt.NDArray[np.int64], query: str, *, keep_paper: bool = True
+        self, order: npt.NDArray[np.int64], query: Query, *, keep_paper: bool = True
     ) -> None:
         """Show `order` (indices into `papers`); the cursor stays on its paper if still shown."""
         current = self.current_index if keep_paper else None
@@ -281,7 +282,7 @@ class PaperList(ScrollView, can_focus=True):
         return Content.assemble(prefix, title, (tags, muted))
 
     def _title_spans(self, index: int, title: str) -> list[tuple[int, int]]:
-        if not self.filter_query.strip():
+        if not self.filter_query.has_text:
             return []
         spans = self._spans.get(index)
         if spans is None:

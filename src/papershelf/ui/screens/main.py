@@ -22,9 +22,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar
 
 from papershelf.errors import UserError
-from papershelf.indexcache import cache_key, load_or_build
 from papershelf.model import Bookmark, Paper
-from papershelf.query import FilterColumns, Query, QueryError
+from papershelf.search import FilterColumns, Query, QueryError
+from papershelf.search.cache import cache_key, load_or_build
 from papershelf.session import (
     VIEW_ALL,
     VIEW_BOOKMARKS,
@@ -251,7 +251,7 @@ class MainScreen(Screen[None]):
         highlighted paper, so the reader sees it in context."""
         new_query = answer.query != self._shown_query and not answer.query.blank
         self._shown_query = answer.query
-        self.paper_list.set_results(answer.order, answer.query.text, keep_paper=not new_query)
+        self.paper_list.set_results(answer.order, answer.query, keep_paper=not new_query)
         self._update_title()
 
     def _update_title(self) -> None:

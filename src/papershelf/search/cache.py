@@ -15,7 +15,7 @@ from pathlib import Path
 from papershelf import __version__
 from papershelf.locations import data_dir
 from papershelf.model import Paper
-from papershelf.search import SearchIndex
+from papershelf.search.index import SearchIndex
 
 MIN_PAPERS = 2_000
 """Smaller lists index in well under a second: not worth a file."""

@@ -1,0 +1,373 @@
+"""`SearchIndex`: an inverted index over a fixed list of papers, fast enough per keystroke.
+
+The filter bar calls `SearchIndex.search` on every keystroke, so it has to stay index-fast at
+100k papers (see design.md, "Search index"): each query word is matched against the sorted
+`Vocabulary` once, its papers gathered from the `FieldPostings` arrays, and recent words'
+answers cached, so typing recomputes only the last word. Phrases are narrowed by their words'
+postings, then verified in the folded texts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import os
+import re
+import threading
+import zipfile
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+
+from papershelf.model import Paper
+from papershelf.search.postings import FieldPostings, Selector, build_postings, segment_bounds
+from papershelf.search.query import Phrase, Query, QueryWord, phrase_pattern
+from papershelf.search.ranking import (
+    LEVEL_WEIGHT,
+    SATURATION,
+    TIERS,
+    TITLE,
+    UNWEIGHTED_MAX,
+    Scores,
+    rank,
+    term_groups,
+)
+from papershelf.search.terms import BoolArray, IntArray, Level, words
+from papershelf.search.vocabulary import CODE_WIDTH, Vocabulary
+from papershelf.text import fold
+
+_CACHE_SIZE = 24
+_FORMAT = 1
+"""Version of the saved file layout (`SearchIndex.save`)."""
+_PHRASE_BATCH = 2048
+
+
+def _title(paper: Paper) -> str:
+    return paper.title
+
+
+def _abstract(paper: Paper) -> str:
+    return paper.abstract
+
+
+def _matching(pattern: re.Pattern[str], texts: list[str], one_by_one: bool) -> list[int]:
+    """Positions in `texts` of the texts `pattern` occurs in."""
+    if one_by_one:
+        return [k for k, text in enumerate(texts) if pattern.search(text)]
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+    joined = "\0".join(texts)
+    found: list[int] = []
+    position = 0
+    while (match := pattern.search(joined, position)) is not None:
+        k = bisect.bisect_right(starts, match.start()) - 1
+        found.append(k)
+        position = starts[k + 1]
+    return found
+
+
+class SearchIndex:
+    """An inverted index over the titles (and abstracts) of a fixed list of papers.
+
+    Build it in a worker (`build` takes seconds at 100k papers; `load` a fraction of that);
+    `search` is then cheap enough per keystroke. Results for recent query words are cached, so
+    typing recomputes only the last word. Safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        vocabulary: Vocabulary,
+        fields: list[FieldPostings],
+    ) -> None:
+        self._papers = papers
+        self._vocabulary = vocabulary
+        self._fields = fields
+        self._segments = segment_bounds(len(papers))
+        self._cache: OrderedDict[tuple[str, str, bool], Scores | BoolArray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def build(cls, papers: Sequence[Paper], *, titles_only: bool = False) -> SearchIndex:
+        """Index every paper's title and, unless `titles_only`, its abstract."""
+        columns = [[p.title for p in papers]]
+        if not titles_only:
+            columns.append([p.abstract for p in papers])
+        vocabulary, fields = build_postings(columns)
+        vocabulary.warm()
+        return cls(papers, vocabulary, fields)
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+    @property
+    def titles_only(self) -> bool:
+        return len(self._fields) == 1
+
+    def nbytes(self) -> int:
+        """Memory held by the index arrays (not counting the vocabulary's strings)."""
+        vocabulary = self._vocabulary
+        tables = vocabulary.codes.nbytes + vocabulary.lengths.nbytes + vocabulary.joined[1].nbytes
+        return tables + sum(f.nbytes() for f in self._fields)
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, query: Query) -> IntArray:
+        """Indices into the papers that match the free text of `query`, best first.
+
+        Filters are not applied here (`run_query` does that); ranking is `ranking`'s.
+        """
+        n_docs = len(self._papers)
+        if not query.has_text:
+            return np.arange(n_docs, dtype=np.int64)
+        keep = np.ones(n_docs, dtype=np.bool_)
+        parts: list[Scores] = []
+        # Words first, phrases (which read texts) after; once nothing is left, stop: a long
+        # pasted query costs no more than its words up to the first one that matches nothing.
+        elements: list[QueryWord | Phrase] = [*query.words, *query.phrases]
+        for element in elements:
+            if not keep.any():
+                return np.zeros(0, dtype=np.int64)
+            part = self._word(element) if isinstance(element, QueryWord) else self._phrase(element)
+            keep &= part.tiers > 0
+            parts.append(part)
+        for word in query.excluded_words:
+            keep &= ~self._excluded_word(word)
+        for phrase in query.excluded_phrases:
+            if keep.any():
+                keep &= self._phrase(phrase).tiers == 0
+        hits = np.flatnonzero(keep).astype(np.int64)
+        if not parts or not len(hits):
+            return hits
+        return rank(hits, parts)
+
+    def _cached(self, key: tuple[str, str, bool]) -> Scores | BoolArray | None:
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+            return found
+
+    def _remember(self, key: tuple[str, str, bool], value: Scores | BoolArray) -> None:
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+    def _word(self, word: QueryWord) -> Scores:
+        key = ("word", word.text, word.last)
+        found = self._cached(key)
+        if isinstance(found, Scores):
+            return found
+        match = self._vocabulary.match(word.text, word.last)
+        scores = self._score_terms(term_groups(match), weighted=len(word.text) > UNWEIGHTED_MAX)
+        self._remember(key, scores)
+        return scores
+
+    def _score_terms(self, groups: list[tuple[Level, Selector]], weighted: bool) -> Scores:
+        """Tier and BM25 weight per paper for a word's matched terms (`groups`).
+
+        Unweighted (for one- and two-letter words, which match most of the corpus and carry
+        no meaning worth ranking by) skips the per-posting arithmetic, the bulk of the cost.
+        """
+        n_docs = len(self._papers)
+        tiers = np.zeros(n_docs, dtype=np.uint8)
+        total = np.zeros(n_docs, dtype=np.float32)
+        jobs = sorted(
+            (
+                (TIERS[field, level], field, level, terms)
+                for level, terms in groups
+                for field in range(len(self._fields))
+            ),
+            key=lambda job: job[0],
+        )
+        # Ascending tiers: a paper's best match is written last and wins.
+        for tier, field, level, terms in jobs:
+            postings = self._fields[field]
+            factor = LEVEL_WEIGHT[level] / 255.0
+            for segment, (start, end) in enumerate(self._segments):
+                docs, weight = postings.gather(segment, terms, weighted)
+                if not len(docs):
+                    continue
+                tiers[start:end][docs] = tier
+                if weight is not None:
+                    counts = np.bincount(docs, weights=weight, minlength=end - start)
+                    total[start:end] += counts * factor
+        weights = (total / (total + SATURATION)).astype(np.float32)
+        return Scores(tiers, weights)
+
+    def _docs_in(self, field: int, terms: Selector) -> BoolArray:
+        """Papers holding any of `terms` in `field`."""
+        found = np.zeros(len(self._papers), dtype=np.bool_)
+        for segment, (start, end) in enumerate(self._segments):
+            docs, _ = self._fields[field].gather(segment, terms, weighted=False)
+            found[start:end][docs] = True
+        return found
+
+    def _excluded_word(self, word: str) -> BoolArray:
+        key = ("exclude", word, False)
+        found = self._cached(key)
+        if isinstance(found, np.ndarray):
+            return found
+        terms = self._vocabulary.prefix_range(word)
+        mask = np.zeros(len(self._papers), dtype=np.bool_)
+        for field in range(len(self._fields)):
+            mask |= self._docs_in(field, terms)
+        self._remember(key, mask)
+        return mask
+
+    def _phrase(self, phrase: Phrase) -> Scores:
+        key = ("phrase", phrase.text, phrase.open_end)
+        found = self._cached(key)
+        if isinstance(found, Scores):
+            return found
+        n_docs = len(self._papers)
+        parts = words(phrase.text)
+        # A phrase lies within one field, so each field must hold all of its words there.
+        candidates = [np.ones(n_docs, dtype=np.bool_) for _ in self._fields]
+        for i, part in enumerate(parts):
+            if phrase.open_end and i == len(parts) - 1:
+                terms: Selector = self._vocabulary.prefix_range(part)
+            else:
+                term = self._vocabulary.find(part)
+                terms = (term, term + 1) if term >= 0 else (0, 0)
+            for field, mask in enumerate(candidates):
+                mask &= self._docs_in(field, terms)
+        if not (len(parts) == 1 and parts[0] == phrase.text):
+            # Unless the phrase is one bare word, which the postings answer exactly.
+            narrower = self._cached_phrase_prefix(phrase.text)
+            for field, mask in enumerate(candidates):
+                if narrower is not None:
+                    mask &= narrower.tiers > 0
+                candidates[field] = self._verify_phrase(phrase, field, mask)
+        tiers = np.zeros(n_docs, dtype=np.uint8)
+        for field in reversed(range(len(candidates))):
+            tiers[candidates[field]] = TIERS[field, Level.EXACT]
+        scores = Scores(tiers, np.zeros(n_docs, dtype=np.float32))
+        self._remember(key, scores)
+        return scores
+
+    def _cached_phrase_prefix(self, text: str) -> Scores | None:
+        """The matches of an open phrase that `text` extends: a superset of `text`'s matches.
+
+        Typing a phrase one key at a time then re-reads only the papers that matched so far.
+        """
+        best: tuple[int, Scores] | None = None
+        with self._lock:
+            for (kind, known, open_end), value in self._cache.items():
+                usable = kind == "phrase" and open_end and isinstance(value, Scores)
+                if usable and text.startswith(known) and (best is None or len(known) > best[0]):
+                    assert isinstance(value, Scores)
+                    best = len(known), value
+        return best[1] if best else None
+
+    def _verify_phrase(self, phrase: Phrase, field: int, candidates: BoolArray) -> BoolArray:
+        """The candidates whose text in `field` holds the phrase (read: no word positions kept).
+
+        Texts are folded and searched in batches joined by NUL (which no phrase can span but
+        one containing a NUL, searched paper by paper): one regex scan per batch instead of a
+        call per paper makes this 2-3x faster.
+        """
+        pattern = phrase_pattern(phrase)
+        text_of = _title if field == TITLE else _abstract
+        waiting = np.flatnonzero(candidates)
+        found = np.zeros(len(self._papers), dtype=np.bool_)
+        for first in range(0, len(waiting), _PHRASE_BATCH):
+            batch = waiting[first : first + _PHRASE_BATCH].tolist()
+            texts = [fold(text_of(self._papers[i])) for i in batch]
+            found[[batch[k] for k in _matching(pattern, texts, "\0" in phrase.text)]] = True
+        return found
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str], key: str) -> None:
+        """Write the index to `path` (atomically), tagged with the caller's content `key`."""
+        target = Path(path)
+        meta = {
+            "format": _FORMAT,
+            "key": key,
+            "papers": len(self._papers),
+            "fields": len(self._fields),
+            "segments": len(self._segments),
+        }
+        arrays: dict[str, npt.NDArray[np.generic]] = {
+            "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            "terms": np.frombuffer("\n".join(self._vocabulary.terms).encode(), dtype=np.uint8),
+            "codes": self._vocabulary.codes,
+        }
+        for f, postings in enumerate(self._fields):
+            arrays[f"idf{f}"] = postings.idf
+            for s in range(len(self._segments)):
+                arrays[f"docs{f}_{s}"] = postings.docs[s]
+                arrays[f"weights{f}_{s}"] = postings.weights[s]
+                arrays[f"offsets{f}_{s}"] = postings.offsets[s]
+        temporary = target.with_name(target.name + ".tmp")
+        with open(temporary, "wb") as handle:
+            np.savez(handle, **arrays)  # type: ignore[arg-type]
+        os.replace(temporary, target)
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike[str], papers: Sequence[Paper], key: str
+    ) -> SearchIndex | None:
+        """The index saved at `path` for these papers, or None if missing, stale or damaged."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return cls._from_arrays(dict(data.items()), papers, key)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return None
+
+    @classmethod
+    def _from_arrays(
+        cls, data: dict[str, npt.NDArray[np.generic]], papers: Sequence[Paper], key: str
+    ) -> SearchIndex | None:
+        meta = json.loads(data["meta"].tobytes().decode())
+        segments = segment_bounds(len(papers))
+        if not isinstance(meta, dict) or meta.get("format") != _FORMAT or meta.get("key") != key:
+            return None
+        if meta.get("papers") != len(papers) or meta.get("segments") != len(segments):
+            return None
+        n_fields = meta.get("fields")
+        if n_fields not in (1, 2):
+            return None
+        text = data["terms"].tobytes().decode()
+        terms = text.split("\n") if text else []
+        codes = data["codes"]
+        if codes.dtype != np.uint8 or codes.shape != (CODE_WIDTH, len(terms)):
+            return None
+        fields = []
+        for f in range(n_fields):
+            idf = data[f"idf{f}"]
+            docs = tuple(data[f"docs{f}_{s}"] for s in range(len(segments)))
+            weights = tuple(data[f"weights{f}_{s}"] for s in range(len(segments)))
+            offsets = tuple(data[f"offsets{f}_{s}"] for s in range(len(segments)))
+            if idf.dtype != np.float32 or idf.shape != (len(terms),):
+                return None
+            for (start, end), d, w, o in zip(segments, docs, weights, offsets, strict=True):
+                valid = (
+                    d.dtype == np.uint16
+                    and w.dtype == np.uint8
+                    and o.dtype == np.int32
+                    and o.shape == (len(terms) + 1,)
+                    and int(o[0]) == 0
+                    and bool(np.all(np.diff(o) >= 0))
+                    and len(d) == len(w) == int(o[-1])
+                    and (not len(d) or int(d.max()) < end - start)
+                )
+                if not valid:
+                    return None
+            fields.append(
+                FieldPostings(
+                    cast(tuple[npt.NDArray[np.uint16], ...], docs),
+                    cast(tuple[npt.NDArray[np.uint8], ...], weights),
+                    cast(tuple[npt.NDArray[np.int32], ...], offsets),
+                    cast(npt.NDArray[np.float32], idf),
+                )
+            )
+        vocabulary = Vocabulary(terms, cast(npt.NDArray[np.uint8], codes))
+        vocabulary.warm()
+        return cls(papers, vocabulary, fields)
