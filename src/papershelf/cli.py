@@ -21,7 +21,7 @@ from papershelf.text import terminal_safe
 
 if TYPE_CHECKING:
     from papershelf.search import Query
-    from papershelf.session import Session
+    from papershelf.session import Loaded, Session
 
 EXIT_USER_ERROR = 2
 COMMANDS = ("list", "bookmarks", "fetch", "import")
@@ -111,13 +111,13 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def _load(sources: Sequence[str], year: int | None, err: TextIO) -> list[Paper]:
+def _load(sources: Sequence[str], year: int | None, err: TextIO) -> Loaded:
     from papershelf.session import load
 
     loaded = load(sources, store=None, year=year)
     for warning in loaded.warnings:
         print(f"papershelf: warning: {warning}", file=err)
-    return list(loaded.papers)
+    return loaded
 
 
 def _one_line(text: str) -> str:
@@ -156,18 +156,18 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _list_papers(
     args: argparse.Namespace, session: Session, query: Query, err: TextIO
 ) -> list[Paper]:
-    from papershelf.store import library_papers
+    from papershelf.session import load_library
 
     if args.sources:
-        papers = _load(args.sources, args.year, err)
+        loaded = _load(args.sources, args.year, err)
     elif session.store is not None:
-        papers = library_papers(session.store)
+        loaded = load_library(session.store)
     else:
         print(f"papershelf: warning: {session.store_error}; showing the bundled sample", file=err)
-        papers = _load([], args.year, err)
+        loaded = _load([], args.year, err)
     if query.filters and session.store is None:
         print(f"papershelf: warning: {session.store_error}; filters see no bookmarks", file=err)
-    return session.search(query, papers)
+    return session.search(query, loaded)
 
 
 def _session(*, need_store: bool) -> Session:
@@ -230,7 +230,7 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         session.reload_bookmarks()
         if args.action == "add":
             if args.sources:
-                candidates = _load(args.sources, args.year, err)
+                candidates = list(_load(args.sources, args.year, err).papers)
             else:
                 from papershelf.store import library_papers
 

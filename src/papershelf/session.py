@@ -31,6 +31,7 @@ from papershelf.search import (
     parse_query,
     run_query,
 )
+from papershelf.search.cache import cache_key, library_key, load_or_build
 from papershelf.store import Store
 from papershelf.text import ellipsize
 
@@ -52,6 +53,10 @@ class Loaded:
 
     papers: Sequence[Paper]
     warnings: Sequence[ParseWarning] = ()
+    index_key: str | None = None
+    """What a saved index of exactly these papers is filed under (None: not worth saving)."""
+    index_path: Path | None = None
+    """Where that index lives, when it has a fixed place (the library's)."""
 
 
 def load(
@@ -64,15 +69,14 @@ def load(
 ) -> Loaded:
     """The papers to browse: `sources` when given, else the library, else the sample.
 
-    `on_first_batch` gets the first papers of a big digest while the rest is read, so a
-    screen can paint them at once. Raises `UserError` for unreadable sources. Slow for big
-    inputs: call it from a worker.
+    `on_first_batch` gets the first papers (of a big digest while the rest is read, of the
+    library's newest days before the rest is decoded), so a screen can paint them at once.
+    Raises `UserError` for unreadable sources. Slow for big inputs: call it from a worker.
     """
     from papershelf.parser import parse_sources
-    from papershelf.store import library_papers
 
     if not sources and store is not None:
-        return Loaded(library_papers(store))
+        return load_library(store, on_first_batch)
     stdin = io.StringIO(stdin_text) if stdin_text is not None else None
     sent = False
 
@@ -85,7 +89,31 @@ def load(
     result = parse_sources(
         list(sources) or [sample_digest()], year=year, stdin=stdin, on_batch=first_batch
     )
-    return Loaded(result.papers, result.warnings)
+    return Loaded(result.papers, result.warnings, cache_key(list(sources)) if sources else None)
+
+
+FIRST_PAINT = 500
+"""Papers of the library decoded first, so the newest days paint before the rest is read."""
+
+
+def load_library(
+    store: Store, on_first_batch: Callable[[list[Paper]], object] | None = None
+) -> Loaded:
+    """The library, newest first, with the key of its saved index.
+
+    The generation stamp is read before the papers: a write in between makes the key older
+    than the papers, so the saved index is rebuilt next time rather than trusted wrongly.
+    """
+    from papershelf.store import library_papers
+
+    if on_first_batch is not None and store.library_size() > FIRST_PAINT:
+        on_first_batch(store.library(limit=FIRST_PAINT))
+    generation = store.library_generation()
+    papers = library_papers(store)
+    if store.library_generation() != generation:  # seeded with the sample just now
+        return Loaded(papers)
+    key, path = library_key(store.path, generation)
+    return Loaded(papers, index_key=key, index_path=path)
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -176,6 +204,8 @@ class Session:
         """With no source the session shows the library (every paper fetched or imported)."""
         self.view = VIEW_ALL
         self.papers: Sequence[Paper] = ()
+        self.loaded = Loaded(())
+        """Where `papers` came from, with the key of their saved index."""
         self.index: SearchIndex | None = None
         self.columns: FilterColumns | None = None
         self.bookmarks: dict[str, Bookmark] = {}
@@ -221,11 +251,25 @@ class Session:
 
     # -- papers, views and the index ---------------------------------------------------------
 
-    def set_papers(self, papers: Sequence[Paper]) -> None:
+    def set_papers(self, loaded: Loaded) -> None:
         """New papers for the all-papers view; the old index no longer answers for them."""
-        self.papers = papers
+        self.papers = loaded.papers
+        self.loaded = loaded
         self.index = None
         self.columns = None
+
+    def index_job(self) -> Callable[[], tuple[Sequence[Paper], SearchIndex, FilterColumns]]:
+        """A job for a worker: the index of the current papers, loaded from its saved copy
+        when that is still good, else built (and saved when worth it)."""
+        loaded = self.loaded
+
+        def build() -> tuple[Sequence[Paper], SearchIndex, FilterColumns]:
+            index = load_or_build(loaded.papers, loaded.index_key, loaded.index_path)
+            # The filter columns come after the index, not beside it: the build's temporaries
+            # are gone by then, which keeps the peak memory at 100k papers down by ~10 MB.
+            return loaded.papers, index, FilterColumns(loaded.papers)
+
+        return build
 
     def set_index(
         self, papers: Sequence[Paper], index: SearchIndex, columns: FilterColumns
@@ -293,11 +337,15 @@ class Session:
 
         return scan
 
-    def search(self, query: Query, papers: Sequence[Paper]) -> list[Paper]:
-        """`papers` matching `query`, best first: the CLI's one-shot query."""
+    def search(self, query: Query, loaded: Loaded) -> list[Paper]:
+        """The papers of `loaded` matching `query`, best first: the CLI's one-shot query. A
+        saved index is used when it is still good (and saved when built, for the next one)."""
+        papers = loaded.papers
         if query.blank:
             return list(papers)
-        index = SearchIndex.build(papers) if query.has_text else None
+        index = None
+        if query.has_text:
+            index = load_or_build(papers, loaded.index_key, loaded.index_path)
         return [papers[i] for i in run_query(papers, query, self.context(), index)]
 
     # -- bookmarks ---------------------------------------------------------------------------
@@ -403,17 +451,16 @@ class Session:
 
     # -- fetching ----------------------------------------------------------------------------
 
-    def fetch(self) -> tuple[int, int, list[Paper] | None]:
+    def fetch(self) -> tuple[int, int, Loaded | None]:
         """Fetch today's papers into the library: (seen, new, the library when browsing it).
         Network-bound: call it from a worker."""
         from papershelf.fetch import FetchRequest, fetch_papers
-        from papershelf.store import library_papers
 
         store = self._writable()
         request = FetchRequest()
         papers = fetch_papers(request)
         seen, new = store.add_to_library(papers, request.describe())
-        return seen, new, library_papers(store) if self.library_mode else None
+        return seen, new, load_library(store) if self.library_mode else None
 
 
 __all__ = [

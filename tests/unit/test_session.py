@@ -18,6 +18,7 @@ from papershelf.session import (
     SCAN_ALL_LIMIT,
     VIEW_ALL,
     VIEW_BOOKMARKS,
+    Loaded,
     Session,
     copy_text,
     load,
@@ -47,7 +48,7 @@ PAPERS = [
 @pytest.fixture
 def session() -> Session:
     s = Session.open(library_mode=False)
-    s.set_papers(PAPERS)
+    s.set_papers(Loaded(PAPERS))
     return s
 
 
@@ -83,7 +84,7 @@ def test_a_scan_answers_the_query_it_was_given_not_a_later_one(session: Session)
 
 def test_big_lists_scan_titles_only_and_say_so(session: Session) -> None:
     many = [paper(f"Paper {n}", rank=n) for n in range(SCAN_ALL_LIMIT + 1)]
-    session.set_papers(many)
+    session.set_papers(Loaded(many))
     session.set_query("paper")
     assert session.scanner()().partial
 
@@ -138,7 +139,7 @@ def test_state_note_and_tags_need_a_bookmark_and_undo_any_change(session: Sessio
 
 def test_nothing_changes_in_memory_when_the_store_refuses() -> None:
     session = Session(None, "cannot open the database: disk on fire")
-    session.set_papers(PAPERS)
+    session.set_papers(Loaded(PAPERS))
     with pytest.raises(UserError, match="disk on fire"):
         session.toggle_bookmark(PAPERS[0])
     assert session.bookmarks == {} and session.undo_stack == []
@@ -157,14 +158,14 @@ def test_read_marks_are_stored(session: Session) -> None:
 def test_filters_see_the_sessions_bookmarks_and_marks(session: Session) -> None:
     session.toggle_bookmark(PAPERS[1])
     session.set_read(PAPERS[0], True)
-    assert [p.title for p in session.search(parse_query("is:bookmarked"), PAPERS)] == [
+    assert [p.title for p in session.search(parse_query("is:bookmarked"), Loaded(PAPERS))] == [
         PAPERS[1].title
     ]
-    assert [p.title for p in session.search(parse_query("is:unread"), PAPERS)] == [
+    assert [p.title for p in session.search(parse_query("is:unread"), Loaded(PAPERS))] == [
         PAPERS[1].title,
         PAPERS[2].title,
     ]
-    assert session.search(parse_query(""), PAPERS) == PAPERS
+    assert session.search(parse_query(""), Loaded(PAPERS)) == PAPERS
 
 
 @given(st.lists(st.sampled_from(STATES), min_size=1, max_size=8), st.integers(-5, 5))
@@ -219,3 +220,38 @@ def test_answers_are_index_arrays(session: Session) -> None:
     session.set_query("has:code")
     answer = session.answer()
     assert answer is not None and answer.order.dtype == np.int64 and len(answer.order) == 0
+
+
+def test_the_library_index_is_saved_and_trusted_only_for_its_generation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from papershelf.search import cache
+    from papershelf.session import load_library
+
+    monkeypatch.setattr(cache, "MIN_PAPERS", 1)  # save even a small library's index
+    built: list[int] = []
+    real_build = SearchIndex.build
+    monkeypatch.setattr(
+        SearchIndex, "build", staticmethod(lambda ps: built.append(len(ps)) or real_build(ps))
+    )
+    with Store() as store:
+        store.add_to_library(PAPERS, "a")
+        first = load_library(store)
+        assert first.index_key is not None and first.index_path is not None
+        session = Session(store)
+        session.set_papers(first)
+        papers, index, _ = session.index_job()()
+        assert built == [3] and first.index_path.is_file()
+        again = load_library(store)
+        assert again.index_key == first.index_key
+        session.set_papers(again)
+        session.index_job()()
+        assert built == [3], "reopening loaded the saved index"
+        store.add_to_library([paper("A fourth paper")], "b")
+        newer = load_library(store)
+        assert newer.index_key != first.index_key, "every library write changes the key"
+        session.set_papers(newer)
+        _, index, _ = session.index_job()()
+        assert built == [3, 4]
+        answer = [newer.papers[i].title for i in index.search(parse_query("fourth"))]
+        assert answer == ["A fourth paper"]

@@ -1,8 +1,11 @@
-"""A saved search index per digest file, so reopening a big digest searches at once.
+"""Saved search indexes, so reopening a big digest or the library searches at once.
 
 Building the full index takes seconds at 100k papers; loading a saved copy takes a fraction
-of a second. The key names the files by path, size and modification time (hashing 170 MB of
-text on every start would cost more than it saves), plus papershelf's version.
+of a second. A digest's key names its files by path, size and modification time (hashing
+170 MB of text on every start would cost more than it saves); the library's key is the
+database's generation stamp, which every library write changes. Both include papershelf's
+version, and a saved index whose key, paper count or arrays do not match is rebuilt, never
+trusted.
 """
 
 from __future__ import annotations
@@ -38,15 +41,25 @@ def cache_key(sources: Sequence[str | Path]) -> str | None:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def library_key(database: Path, generation: int) -> tuple[str, Path]:
+    """The key of the library index for this generation of `database`, and its one file
+    (each new generation replaces the last: an old library index is never useful again)."""
+    name = hashlib.sha256(str(database.resolve()).encode()).hexdigest()[:32]
+    key = f"{__version__}\0library\0{name}\0{generation}"
+    return key, data_dir() / "index-cache" / f"library-{name}.npz"
+
+
 def cache_path(key: str) -> Path:
     return data_dir() / "index-cache" / f"{key[:32]}.npz"
 
 
-def load_or_build(papers: Sequence[Paper], key: str | None) -> SearchIndex:
+def load_or_build(
+    papers: Sequence[Paper], key: str | None, path: Path | None = None
+) -> SearchIndex:
     """The saved index for `key` if it is still good, else a new one (saved when worth it)."""
     if key is None or len(papers) < MIN_PAPERS:
         return SearchIndex.build(papers)
-    path = cache_path(key)
+    path = path or cache_path(key)
     index = SearchIndex.load(path, papers, key)
     if index is not None:
         return index
@@ -62,6 +75,10 @@ def load_or_build(papers: Sequence[Paper], key: str | None) -> SearchIndex:
 
 def _drop_stale(directory: Path, keep: int = 4) -> None:
     """Keep the most recently used few: each cached index is tens of MB."""
-    files = sorted(directory.glob("*.npz"), key=lambda f: f.stat().st_mtime, reverse=True)
+    files = sorted(
+        (f for f in directory.glob("*.npz") if not f.name.startswith("library-")),
+        key=lambda f: f.stat().st_mtime,
+        reverse=True,
+    )
     for old in files[keep - 1 :]:
         os.unlink(old)

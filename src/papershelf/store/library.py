@@ -107,6 +107,7 @@ class Library(Database):
                 sightings.append((paper.id, day, source, paper.rank, now))
             db.executemany(_LIBRARY_UPSERT, rows)
             db.executemany(_APPEARANCE_INSERT, sightings)
+            db.execute(_BUMP_GENERATION, (_GENERATION,))
             added = self._library_count(db) - before
         return len(unique), added
 
@@ -125,15 +126,24 @@ class Library(Database):
             found.update((row[0], row[1]) for row in db.execute(sql, chunk))
         return found
 
-    def library(self) -> list[Paper]:
-        """Every paper in the library once: newest day first (undated last), then by rank.
+    def library_generation(self) -> int:
+        """A number that changes with every write to the library (0: never written), so a
+        saved search index can tell whether it still describes the library."""
+        with self._transaction(write=False) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (_GENERATION,)).fetchone()
+        return int(row[0]) if row is not None and str(row[0]).isdigit() else 0
+
+    def library(self, limit: int | None = None) -> list[Paper]:
+        """Every paper in the library once (the first `limit` of them when given): newest
+        day first (undated last), then by rank.
 
         Each carries the date and rank of its newest appearance.
         """
         with self._transaction(write=False) as db:
             rows = db.execute(
                 "SELECT paper_id, paper, day, rank FROM library_paper"
-                " ORDER BY day DESC, rank, rowid"
+                " ORDER BY day DESC, rank, rowid LIMIT ?",
+                (-1 if limit is None else limit,),
             ).fetchall()
         papers: list[Paper] = []
         append = papers.append
@@ -164,6 +174,13 @@ class Library(Database):
             except ValueError as exc:
                 raise UserError(f"{self.path}: an appearance of {paper_id!r} is damaged") from exc
         return found
+
+
+_GENERATION = "library_generation"
+_BUMP_GENERATION = (
+    "INSERT INTO meta (key, value) VALUES (?, '1')"
+    " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
 
 
 def library_papers(store: Library) -> list[Paper]:

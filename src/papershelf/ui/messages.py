@@ -10,17 +10,15 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from papershelf.model import Paper
-from papershelf.parser import ParseWarning
 from papershelf.search import FilterColumns, SearchIndex
-from papershelf.session import Answer
+from papershelf.session import Answer, Loaded
 
 
 @dataclass
 class PapersLoaded(Message, bubble=False):
     """The sources were parsed: the list can paint before the index exists."""
 
-    papers: Sequence[Paper]
-    warnings: Sequence[ParseWarning]
+    loaded: Loaded
 
 
 @dataclass
@@ -60,5 +58,5 @@ class FetchDone(Message, bubble=False):
 
     seen: int = 0
     new: int = 0
-    library: Sequence[Paper] | None = None
+    library: Loaded | None = None
     error: str = ""

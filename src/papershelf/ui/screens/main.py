@@ -23,8 +23,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar
 
 from papershelf.errors import UserError
 from papershelf.model import Bookmark, Paper
-from papershelf.search import FilterColumns, Query, QueryError
-from papershelf.search.cache import cache_key, load_or_build
+from papershelf.search import FilterColumns, Query, QueryError, SearchIndex
 from papershelf.session import (
     VIEW_ALL,
     VIEW_BOOKMARKS,
@@ -147,7 +146,7 @@ class MainScreen(Screen[None]):
         except UserError as exc:
             self.post_message(LoadFailed(str(exc)))
             return
-        self.post_message(PapersLoaded(loaded.papers, loaded.warnings))
+        self.post_message(PapersLoaded(loaded))
 
     @on(PapersPartial)
     def _papers_partial(self, message: PapersPartial) -> None:
@@ -161,7 +160,7 @@ class MainScreen(Screen[None]):
 
     @on(PapersLoaded)
     def _papers_loaded(self, message: PapersLoaded) -> None:
-        self.session.set_papers(message.papers)
+        self.session.set_papers(message.loaded)
         shown = self.paper_list.current if self.paper_list.papers else None
         self._done_loading()
         if self.session.view == VIEW_ALL:
@@ -169,16 +168,17 @@ class MainScreen(Screen[None]):
             self._apply_filter()
             if shown is not None and self.paper_list.cursor == 0:
                 self.paper_list.move_to(shown.id)  # where the reader got to while it loaded
-        if message.warnings:
-            first = "\n".join(str(w) for w in message.warnings[:3])
-            more = len(message.warnings) - 3
+        warnings = message.loaded.warnings
+        if warnings:
+            first = "\n".join(str(w) for w in warnings[:3])
+            more = len(warnings) - 3
             self.notify(
                 first + (f"\n… and {more} more" if more > 0 else ""),
-                title=f"{len(message.warnings)} warning(s) while reading",
+                title=f"{len(warnings)} warning(s) while reading",
                 severity="warning",
             )
         # Index after the first paint: the build holds the GIL for seconds at 100k papers.
-        self.call_after_refresh(self.build_index, self.session.papers)
+        self.call_after_refresh(self.build_index, self.session.index_job())
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
@@ -196,12 +196,10 @@ class MainScreen(Screen[None]):
     # Every worker names itself: without `description`, Textual builds one from repr() of the
     # arguments, which for 100k papers costs seconds and ~200 MB on the UI thread.
     @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
-    def build_index(self, papers: Sequence[Paper]) -> None:
-        key = None if self.session.library_mode else cache_key([str(s) for s in self.sources])
-        index = load_or_build(papers, key)
-        # The filter columns come after the index, not beside it: the build's temporaries are
-        # gone by then, which keeps the peak memory at 100k papers down by their ~10 MB.
-        self.post_message(IndexReady(papers, index, FilterColumns(papers)))
+    def build_index(
+        self, job: Callable[[], tuple[Sequence[Paper], SearchIndex, FilterColumns]]
+    ) -> None:
+        self.post_message(IndexReady(*job()))
 
     @on(IndexReady)
     def _index_ready(self, message: IndexReady) -> None:
@@ -486,7 +484,7 @@ class MainScreen(Screen[None]):
                 self._apply_filter()
                 if current is not None:
                     self.paper_list.move_to(current.id)
-            self.build_index(self.session.papers)
+            self.build_index(self.session.index_job())
 
     # -- open and copy --------------------------------------------------------------------
 
