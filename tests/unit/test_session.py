@@ -240,7 +240,7 @@ def test_the_library_index_is_saved_and_trusted_only_for_its_generation(
         assert first.index_key is not None and first.index_path is not None
         session = Session(store)
         session.set_papers(first)
-        papers, index, _ = session.index_job()()
+        session.index_job()()
         assert built == [3] and first.index_path.is_file()
         again = load_library(store)
         assert again.index_key == first.index_key
