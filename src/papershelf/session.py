@@ -297,12 +297,14 @@ class Session:
             return self.bookmark_index, None
         return self.index, self.columns
 
-    def title(self, shown: int, *, loading: bool = False) -> str:
-        """The list's title: which view, and how many of its papers the filter shows."""
+    def title(self, shown: int, *, loading: bool = False, partial: bool = False) -> str:
+        """The list's title: which view, how many of its papers the filter shows, and whether
+        that is only the titles-only stand-in while the index is being built."""
         if loading and self.view == VIEW_ALL:
             return "Papers, reading…"
         name = "Bookmarks" if self.view == VIEW_BOOKMARKS else "Papers"
-        return f"{name} {shown}/{len(self.view_papers())}"
+        title = f"{name} {shown}/{len(self.view_papers())}"
+        return title + " · titles only, indexing…" if partial else title
 
     # -- the filter --------------------------------------------------------------------------
 

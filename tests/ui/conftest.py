@@ -39,6 +39,7 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         if (
             app.main.loaded
+            and not app.keys_pending
             and not app.workers
             and (app.session.index is not None or not app.session.papers)
         ):

@@ -506,3 +506,26 @@ async def test_a_new_query_lands_on_its_best_match() -> None:
         await settle(pilot)
         assert app.main.paper_list.current is not None
         assert app.main.paper_list.current.id == app.session.papers[int(order[1])].id
+
+
+async def test_keys_typed_while_loading_get_the_final_answer(tmp_path: Path) -> None:
+    """Typed before the papers (and the index) exist: every key lands in the filter and
+    the list ends showing exactly the index's answer to what the filter holds."""
+    from papershelf.search import parse_query
+
+    digest = tmp_path / "many.txt"
+    blocks = ["Mar 21"]
+    for n in range(3000):
+        topic = "graph" if n % 7 == 0 else "vision"
+        blocks += [f"A {topic} paper number {n}", f"We study {topic} models, case {n}, at length."]
+    digest.write_text("\n\n".join(blocks), encoding="utf-8")
+    app = make_app([digest])
+    async with app.run_test(size=(120, 40)) as pilot:
+        burst(app, "/grahp")  # before the first paint, with a typo
+        await settle(pilot)
+        assert app.main.filter_input.value == "grahp"
+        assert app.session.index is not None
+        expected = app.session.index.search(parse_query("grahp"))
+        assert list(app.main.paper_list.order) == list(expected)
+        assert len(expected) == 429
+        assert app.main.paper_list.border_title == "Papers 429/3000"

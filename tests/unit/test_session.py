@@ -4,6 +4,7 @@ way to check (views, filter answers, bookmarks and undo, states, tags, read mark
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +100,7 @@ def test_a_bad_filter_raises_and_keeps_the_last_query(session: Session) -> None:
 def test_views_and_titles(session: Session) -> None:
     assert session.title(3) == "Papers 3/3"
     assert session.title(0, loading=True) == "Papers, reading…"
+    assert session.title(1, partial=True) == "Papers 1/3 · titles only, indexing…"
     assert session.toggle_view() == VIEW_BOOKMARKS
     assert session.title(0) == "Bookmarks 0/0"
     session.set_view(VIEW_ALL)
@@ -231,9 +233,12 @@ def test_the_library_index_is_saved_and_trusted_only_for_its_generation(
     monkeypatch.setattr(cache, "MIN_PAPERS", 1)  # save even a small library's index
     built: list[int] = []
     real_build = SearchIndex.build
-    monkeypatch.setattr(
-        SearchIndex, "build", staticmethod(lambda ps: built.append(len(ps)) or real_build(ps))
-    )
+
+    def counting_build(papers: Sequence[Paper]) -> SearchIndex:
+        built.append(len(papers))
+        return real_build(papers)
+
+    monkeypatch.setattr(SearchIndex, "build", staticmethod(counting_build))
     with Store() as store:
         store.add_to_library(PAPERS, "a")
         first = load_library(store)

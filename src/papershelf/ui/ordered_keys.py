@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TypeVar
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.message import Message
 from textual.timer import Timer
@@ -48,6 +48,8 @@ class OrderedKeysApp(App[ReturnType]):
         return len(self._input_queue) + (self._in_flight is not None)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and self._exit:
+            return  # shutting down: input left over has nowhere to go
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             self._input_queue.append(event)
             await self._forward_next()
@@ -55,8 +57,11 @@ class OrderedKeysApp(App[ReturnType]):
         await super().on_event(event)
 
     async def _forward_next(self) -> None:
-        while self._in_flight is None and self._input_queue:
-            event = self._input_queue.popleft()
+        while self._in_flight is None and self._input_queue and self._running_screen():
+            # The event stays counted in `_input_queue` until it is in flight or done: a
+            # priority binding may await, and `keys_pending` must not read 0 meanwhile.
+            event = self._input_queue[0]
+            handled_here = False
             if isinstance(event, events.Key):
                 self.app_focus = True
                 if (
@@ -65,15 +70,25 @@ class OrderedKeysApp(App[ReturnType]):
                     and self.escape_to_minimize
                 ):
                     self.screen.minimize()
-                    continue
-                if await self._check_bindings(event.key, priority=True):
-                    continue  # handled here and now: nothing in flight
-            target = self.focused or self.screen
-            marker = KeyHandled()
-            target._forward_event(event)
-            if target.post_message(marker):
-                self._in_flight = marker
-                self._watchdog = self.set_timer(WATCHDOG_S, self._release)
+                    handled_here = True
+                else:
+                    handled_here = await self._check_bindings(event.key, priority=True)
+            if not handled_here:
+                target = self.focused or self.screen
+                marker = KeyHandled()
+                target._forward_event(event)
+                if target.post_message(marker):
+                    self._in_flight = marker
+                    self._watchdog = self.set_timer(WATCHDOG_S, self._release)
+            self._input_queue.popleft()
+
+    @on(events.Ready)
+    async def _keys_typed_before_ready(self) -> None:
+        await self._forward_next()
+
+    def _running_screen(self) -> bool:
+        """False while the app starts or shuts down: keys wait (or are dropped with it)."""
+        return bool(self.screen_stack) and not self._exit
 
     async def on_key_handled(self, message: KeyHandled) -> None:
         message.stop()

@@ -87,6 +87,8 @@ class MainScreen(Screen[None]):
         """Bumped by every filter change; scan answers of older generations are dropped."""
         self._read_timer: Timer | None = None
         self._shown_query: Query | None = None
+        self._partial = False
+        """The answer shown is the titles-only scan, to be replaced by the index's."""
         self.reading: Paper | None = None
         """The paper in the detail pane whose read timer is running."""
 
@@ -249,12 +251,15 @@ class MainScreen(Screen[None]):
         highlighted paper, so the reader sees it in context."""
         new_query = answer.query != self._shown_query and not answer.query.blank
         self._shown_query = answer.query
+        self._partial = answer.partial
         self.paper_list.set_results(answer.order, answer.query, keep_paper=not new_query)
         self._update_title()
 
     def _update_title(self) -> None:
         shown = len(self.paper_list.order)
-        self.paper_list.border_title = self.session.title(shown, loading=not self.loaded)
+        self.paper_list.border_title = self.session.title(
+            shown, loading=not self.loaded, partial=self._partial
+        )
         bookmarks = self.session.view == VIEW_BOOKMARKS
         self.paper_list.border_subtitle = "" if bookmarks else "Tab: bookmarks"
 
