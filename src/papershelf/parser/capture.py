@@ -65,16 +65,18 @@ _BLANK, _TITLE, _PROSE, _DATE, _DOT, _URL, _OTHER = range(7)
 def looks_like_capture(head: str) -> bool:
     """Whether text (its start) is a page capture rather than the seed's plain layout.
 
-    Markup that the plain layout never has: links to paper pages, paper addresses on lines of
-    their own, numbered link references, card headings.
+    Markup that the plain layout never has, twice (one card's heading and its link will do):
+    links to paper pages, paper addresses on lines of their own, numbered link references,
+    card headings.
     """
     head = head[:SNIFF_CHARS]
-    return (
-        len(_MD_PAPER_LINK.findall(head)) >= 2
-        or len(_URL_LINE.findall(head)) >= 2
-        or len(_REF_LINK.findall(head)) >= 3
-        or len(_CARD_HEADING.findall(head)) >= 2
+    signs = (
+        len(_MD_PAPER_LINK.findall(head))
+        + len(_URL_LINE.findall(head))
+        + len(_CARD_HEADING.findall(head))
+        + len(_REF_LINK.findall(head)) // 2
     )
+    return signs >= 2
 
 
 @dataclass(slots=True)

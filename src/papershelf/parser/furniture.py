@@ -25,9 +25,8 @@ _BADGE = re.compile(
     rf"(?:\s+(?:(?:LINK:\s*)?(?:GitHub|GitLab)(?:\s+{_COUNT})?|arXiv Page|Project Page))*",
     re.IGNORECASE,
 )
-# A card's date: `· May 30`, `· Published on Oct 4, 2026`, `Mar 8, 2024 6` (a comment count).
-_CARD_DATE_PREFIX = re.compile(r"[·•]\s*|(?:[·•]\s*)?published on\s+", re.IGNORECASE)
-_TRAILING_COUNT = re.compile(r"\s*\[?\s*\d+\s*\]?\s*$")
+# A card's date: `· May 30`, `· Published on Oct 4, 2026` (its comment link is not in `plain`).
+_CARD_DATE_PREFIX = re.compile(r"(?:[·•]\s*)?published on\s+|[·•]\s*", re.IGNORECASE)
 _PAPER_URL = re.compile(r"huggingface\.co/(?:login\?next=/)?papers/(\d{4}\.\d{4,5})(?!\d)")
 _HF_PAGE = re.compile(r"https?://(?:www\.)?huggingface\.co/(?!papers\b)[^/\s?#]+/?$")
 _SEARCH = re.compile(r"[?&]q=")
@@ -63,7 +62,7 @@ def card_date_text(plain: str) -> tuple[bool, str]:
     prefix = _CARD_DATE_PREFIX.match(text)
     if prefix is not None:
         text = text[prefix.end() :]
-    return prefix is not None, _TRAILING_COUNT.sub("", text).strip()
+    return prefix is not None, text.strip()
 
 
 def paper_arxiv_id(url: str) -> str | None:
