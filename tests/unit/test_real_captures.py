@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from papershelf.parser import parse_sources, parse_text
+from papershelf.parser import ParseResult, parse_sources, parse_text
 
 REAL = Path(__file__).parents[1] / "fixtures" / "real"
 SEED = Path(__file__).parents[2] / "assets" / "sample-digest.txt"
@@ -455,7 +455,7 @@ FURNITURE = re.compile(
 )
 
 
-def _parse(name: str):  # type: ignore[no-untyped-def]
+def _parse(name: str) -> ParseResult:
     return parse_sources([REAL / name])
 
 
