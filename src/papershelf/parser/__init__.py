@@ -8,6 +8,9 @@ text from JSON by content. The modules, each a step of the way:
   (`decoding`), papers handed on per block while the rest is still being read.
 - `digest`: digest text: page chrome, date lines (`dates`), titles paired with abstracts;
   `paragraphs` joins wrapped lines and strips controls, `latex` decodes TeX escapes.
+- `capture`: copies of the papers pages with their markup (markdown, numbered references,
+  addresses on lines of their own): cards found by structure (`markup` flattens links,
+  `furniture` tells votes, author counts, badges and card dates by pattern).
 - `links`: URLs, code repositories and arXiv ids found in abstracts.
 - `hfjson`: the Hugging Face API's JSON.
 - `results`: `ParseResult`, `ParseWarning`, and the `UserError` that names a bad source.

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from papershelf.model import Paper, make_paper, paper_id
 from papershelf.parser.blocks import text_blocks
+from papershelf.parser.capture import looks_like_capture, parse_capture
 from papershelf.parser.dates import DATE_MAX, date_of
 from papershelf.parser.latex import decode_latex
 from papershelf.parser.links import find_urls, first_repo, link_hints
@@ -371,7 +372,10 @@ def parse_digest(
 
     A date line without a year means the latest such day on or before `reference_date`
     (default today); `year` overrides that guess. A year written in the line always wins.
+    A copy of a papers page with its markup (links, headings, furniture) goes to `capture`.
     """
+    if looks_like_capture(text):
+        return parse_capture(text, source=source, reference_date=reference_date, year=year)
     reference = reference_date or dt.date.today()
     papers: list[Paper] = []
     reader = DigestReader(source, reference, year, papers.extend)

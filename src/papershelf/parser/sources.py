@@ -20,6 +20,7 @@ from typing import BinaryIO, TextIO
 
 from papershelf.model import Paper
 from papershelf.parser.blocks import byte_blocks
+from papershelf.parser.capture import looks_like_capture, parse_capture
 from papershelf.parser.decoding import BINARY, Decoder, decode
 from papershelf.parser.digest import DigestReader, parse_digest, read_text
 from papershelf.parser.hfjson import from_json, sniff_json
@@ -204,7 +205,8 @@ def _parse_stream(
     start = len(codecs.BOM_UTF8) if buffer.startswith(codecs.BOM_UTF8, 0, end) else 0
     text = decoder.decode(buffer, start, end, 0)
     first = NONBLANK.search(text, bom_offset(text))
-    if first is None or text[first.start()] in "[{":  # JSON, or blank as far as we can see
+    if first is None or text[first.start()] in "[{" or looks_like_capture(text):
+        # JSON, blank as far as we can see, or a page capture: each is read whole.
         del text
         return _parse_whole(_rest(buffer, end, blocks), label, reference, year, deliver)
     reader = DigestReader(label, reference, year, deliver)
@@ -252,7 +254,24 @@ def _parse_whole_text(
             raise SourceError(label, "no papers found")
         deliver(result.papers)
         return result.warnings
+    if looks_like_capture(text):
+        return _parse_capture_text(text, label, reference, year, deliver)
     reader = DigestReader(label, reference, year, deliver)
     read_text(reader, text)
     reader.require_papers()
     return reader.warnings
+
+
+def _parse_capture_text(
+    text: str,
+    label: str,
+    reference: dt.date,
+    year: int | None,
+    deliver: Callable[[list[Paper]], None],
+) -> list[ParseWarning]:
+    """A page capture the user named: its cards, which must hold at least one paper."""
+    result = parse_capture(text, source=label, reference_date=reference, year=year)
+    if not result.papers:
+        raise SourceError(label, "a copy of a papers page, but no paper cards found in it")
+    deliver(result.papers)
+    return result.warnings
