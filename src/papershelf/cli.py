@@ -288,10 +288,7 @@ def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from papershelf.store import doctor
 
     path = locations.database_path()
-    if args.export is not None:
-        found = doctor.export(path, args.export)
-    else:
-        found = doctor.check(path)
+    found = doctor.check(path) if args.export is None else doctor.export(path, args.export)
     for problem in found.problems:
         out.write(f"{path}: {_one_line(problem)}\n")
     if not found.problems:

@@ -93,14 +93,14 @@ ROW_DAMAGE: dict[str, tuple[str, object]] = {
     "json-empty-object": ("paper", "{}"),
     "json-string": ("paper", '"a string"'),
     "not-json": ("paper", "{not json"),
-    "json-wrong-types": ("paper", json.dumps({"id": BAD_ID, "title": "t", "rank": [1]})),
+    "json-wrong-types": ("paper", json.dumps({"id": BAD_ID, "title": "t", "urls": 5})),
     "json-other-paper": ("paper", json.dumps({"id": "title:someone-else", "title": "t"})),
     "json-deeply-nested": ("paper", "[" * 100_000 + "]" * 100_000),
     "blob": ("paper", b"\x00\xff"),
     "not-utf8-text": ("paper", "CAST(X'7BFF22' AS TEXT)"),
 }
 BOOKMARK_ONLY: dict[str, tuple[str, object]] = {
-    "tags-integer": ("tags", 5),
+    "tags-blob": ("tags", b"\xff"),
     "added-at-integer": ("added_at", 42),
     "updated-at-not-a-time": ("updated_at", "yesterday"),
 }
@@ -216,7 +216,9 @@ def big_store() -> Path:
     """A library big enough to span many pages; its last pages hold live rows."""
     with Store() as store:
         store.add(paper(1))
-        papers = [Paper(id=f"title:p{n}", title=f"P {n}", abstract="word " * 60) for n in range(3000)]
+        papers = [
+            Paper(id=f"title:p{n}", title=f"P {n}", abstract="word " * 60) for n in range(3000)
+        ]
         store.add_to_library(papers, "big.txt")
         path = store.path
     return path
@@ -348,10 +350,11 @@ def test_doctor_on_damaged_pages_keeps_what_it_can_read(tmp_path: Path) -> None:
     export = tmp_path / "saved.sqlite3"
     done = run_cli("doctor", "--export", str(export))
     assert done.returncode == 1, done.stderr
+    assert "integrity:" in done.stdout
+    assert len(done.stdout.splitlines()) < 30
     with Store(export) as saved:
         assert saved.bookmarked_ids() == {pid(1)}
-        kept = len(saved.library())
-    assert 1000 < kept < 3000
+        assert len(saved.library()) > 1000
 
 
 def test_doctor_never_overwrites_an_existing_file(tmp_path: Path) -> None:
@@ -372,14 +375,14 @@ def test_a_long_import_lets_another_writer_in_between_batches(
 ) -> None:
     """A bookmark write that starts during a big import waits for one batch, not the import."""
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 1.5)
-    monkeypatch.setattr(library, "IMPORT_BATCH", 500, raising=False)
-    papers = [Paper(id=f"title:b{n}", title=f"B {n}", abstract="text " * 40) for n in range(40_000)]
+    monkeypatch.setattr(library, "IMPORT_BATCH", 2000, raising=False)
+    papers = [Paper(id=f"title:b{n}", title=f"B {n}", abstract="text " * 40) for n in range(20_000)]
     importer, writer = Store(), Store()
     begun, written = threading.Event(), threading.Event()
     outcome: dict[str, Any] = {}
-    real: Callable[..., dict[str, str]] = library.Library._library_json
+    real: Callable[..., dict[str, bytes]] = library.Library._library_json
 
-    def signalling(db: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    def signalling(db: sqlite3.Connection, ids: list[str]) -> dict[str, bytes]:
         begun.set()  # the import holds the write lock now
         return real(db, ids)
 
@@ -407,7 +410,7 @@ def test_a_long_import_lets_another_writer_in_between_batches(
     assert written.is_set()
     assert "error" not in outcome, outcome
     assert not outcome["import_done_first"]
-    assert outcome["imported"] == (40_000, 40_000)
+    assert outcome["imported"] == (20_000, 20_000)
 
 
 def test_a_failure_mid_import_keeps_the_batches_already_committed(
@@ -415,9 +418,9 @@ def test_a_failure_mid_import_keeps_the_batches_already_committed(
 ) -> None:
     monkeypatch.setattr(library, "IMPORT_BATCH", 10, raising=False)
     calls = 0
-    real: Callable[..., dict[str, str]] = library.Library._library_json
+    real: Callable[..., dict[str, bytes]] = library.Library._library_json
 
-    def failing(db: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    def failing(db: sqlite3.Connection, ids: list[str]) -> dict[str, bytes]:
         nonlocal calls
         calls += 1
         if calls == 3:

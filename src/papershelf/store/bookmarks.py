@@ -37,6 +37,8 @@ def _row_to_bookmark(row: sqlite3.Row | dict[str, Any]) -> Bookmark:
     paper = Paper.from_dict(json.loads(row["paper"]))
     if paper.id != row["paper_id"]:
         raise ValueError(f"holds paper {paper.id!r}")
+    if not isinstance(row["note"], str) or not isinstance(row["tags"], str):
+        raise TypeError("note and tags must be text")
     return Bookmark(
         paper=paper,
         state=row["state"],

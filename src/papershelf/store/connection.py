@@ -387,7 +387,7 @@ def _first_readable(db: sqlite3.Connection, table: str, after: int) -> int | Non
     probe = f"SELECT rowid FROM {table} WHERE rowid >= ? ORDER BY rowid LIMIT 1"
 
     def reads(start: int) -> bool:
-        return _try_rows(db, probe, (start, 1)) is not None  # type: ignore[arg-type]
+        return _try_rows(db, probe, (start, 1)) is not None
 
     limit = 2**63 - 1
     low, step = after + 1, 1
@@ -405,5 +405,5 @@ def _first_readable(db: sqlite3.Connection, table: str, after: int) -> int | Non
             high = mid
         else:
             low = mid + 1
-    rows = _try_rows(db, probe, (high, 1))  # type: ignore[arg-type]
+    rows = _try_rows(db, probe, (high, 1))
     return int(rows[0][0]) if rows else None

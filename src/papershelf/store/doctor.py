@@ -75,7 +75,9 @@ def _integrity(db: sqlite3.Connection) -> list[str]:
         rows = db.execute(f"PRAGMA integrity_check({MAX_PROBLEMS})").fetchall()
     finally:
         db.text_factory = str
-    lines = [r[0].decode("utf-8", "replace") if isinstance(r[0], bytes) else str(r[0]) for r in rows]
+    lines = [
+        r[0].decode("utf-8", "replace") if isinstance(r[0], bytes) else str(r[0]) for r in rows
+    ]
     return [] if lines == ["ok"] else [f"integrity: {' '.join(line.split())}" for line in lines]
 
 
@@ -111,8 +113,9 @@ def _readable(path: Path) -> tuple[Diagnosis, dict[str, list[tuple[Any, ...]]]]:
         return diagnosis, {}
     except DAMAGE_ERRORS as exc:
         schema_ok = False
-        detail = str(exc) if isinstance(exc, sqlite3.Error) else "not UTF-8"
-        diagnosis.problems.append(f"schema: damaged ({' '.join(detail.split())[:120]})")
+        detail = str(exc) if isinstance(exc, sqlite3.Error) else "the schema is not UTF-8"
+        detail = " ".join(detail.split())[:120]
+        diagnosis.problems.append(f"integrity: the check itself fails ({detail})")
     kept: dict[str, list[tuple[Any, ...]]] = {}
     with _open(path, writable_schema=not schema_ok) as db:
         for kind, table, columns in _TABLES:

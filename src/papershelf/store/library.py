@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,14 +25,17 @@ if TYPE_CHECKING:
     from papershelf.parser import ParseResult
 
 # A sighting replaces the paper's JSON; its day and rank only when the day is the newest yet
-# (NULL, undated, counts as older than any day). SET expressions all read the old row.
+# (NULL, undated, counts as older than any day; a damaged day is replaced). SET expressions
+# all read the old row.
 _LIBRARY_UPSERT = """
     INSERT INTO library_paper (paper_id, paper, first_seen_at, day, rank)
     VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (paper_id) DO UPDATE SET
         paper = excluded.paper,
-        day = CASE WHEN day IS NULL OR excluded.day >= day THEN excluded.day ELSE day END,
-        rank = CASE WHEN day IS NULL OR excluded.day >= day THEN excluded.rank ELSE rank END
+        day = CASE WHEN day IS NULL OR excluded.day >= day OR date(day) IS NULL
+                   THEN excluded.day ELSE day END,
+        rank = CASE WHEN day IS NULL OR excluded.day >= day OR date(day) IS NULL
+                    THEN excluded.rank ELSE rank END
 """
 
 _APPEARANCE_INSERT = """
@@ -40,17 +44,18 @@ _APPEARANCE_INSERT = """
 """
 
 # Paper fields a later, poorer sighting (a text digest after the API) must not erase.
-_KEPT_FIELDS = (
-    "abstract",
-    "urls",
-    "code_url",
-    "arxiv_id",
-    "authors",
-    "project_url",
-    "upvotes",
-    "github_stars",
-    "num_comments",
-)
+_KEPT_FIELDS: dict[str, type] = {
+    "abstract": str,
+    "urls": list,
+    "code_url": str,
+    "arxiv_id": str,
+    "authors": list,
+    "project_url": str,
+    "upvotes": int,
+    "github_stars": int,
+    "num_comments": int,
+}
+"""With the type an earlier value must have to be kept (a damaged one is dropped)."""
 _LIBRARY_JSON = json.JSONEncoder(ensure_ascii=False)
 """One encoder for every row: `json.dumps` with options builds a new one per call."""
 _SQL_CHUNK = 500
@@ -58,6 +63,9 @@ _SQL_CHUNK = 500
 IMPORT_BATCH = 5000
 """Papers per transaction of a big import: each batch holds the write lock well under a
 second, so another writer (a bookmark in the app) waits at most about that long."""
+BATCH_PAUSE_S = 0.11
+"""The gap left between batches. A waiting writer polls the lock every 100 ms (SQLite's
+busy handler); without a gap longer than that, back-to-back batches starve it."""
 
 
 def _library_record(paper: Paper, earlier: str | bytes | None) -> dict[str, Any]:
@@ -70,9 +78,14 @@ def _library_record(paper: Paper, earlier: str | bytes | None) -> dict[str, Any]
             return record  # a damaged row is simply replaced
         if not isinstance(old, dict):
             return record
-        for key in _KEPT_FIELDS:
-            if record.get(key) in (None, "", []) and old.get(key) not in (None, "", []):
-                record[key] = old[key]
+        for key, kind in _KEPT_FIELDS.items():
+            value = old.get(key)
+            if (
+                record.get(key) in (None, "", [])
+                and value not in (None, "", [])
+                and isinstance(value, kind)
+            ):
+                record[key] = value
     return record
 
 
@@ -114,6 +127,8 @@ class Library(Database):
         added = saved = 0
         for start in range(0, len(todo), IMPORT_BATCH) or [0]:
             batch = todo[start : start + IMPORT_BATCH]
+            if start:
+                time.sleep(BATCH_PAUSE_S)
             try:
                 added += self._add_batch(batch, source, now)
             except UserError as exc:
