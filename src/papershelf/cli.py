@@ -22,9 +22,10 @@ from papershelf.text import terminal_safe
 if TYPE_CHECKING:
     from papershelf.search import Query
     from papershelf.session import Loaded, Session
+    from papershelf.store import Store
 
 EXIT_USER_ERROR = 2
-COMMANDS = ("list", "bookmarks", "fetch", "import")
+COMMANDS = ("list", "bookmarks", "fetch", "import", "doctor")
 LIST_FORMATS = ("text", "json", "tsv")
 BOOKMARK_FORMATS = ("text", "json", "markdown", "bibtex", "csv")
 
@@ -102,6 +103,13 @@ def build_parser() -> tuple[_Parser, _Parser]:
     imp_lib = sub.add_parser("import", help="add digests (text or JSON) to the library")
     imp_lib.add_argument("sources", nargs="+", metavar="SOURCE")
     imp_lib.add_argument("--year", type=_year)
+
+    doctor = sub.add_parser(
+        "doctor", help="check the database for damage; --export saves what is readable"
+    )
+    doctor.add_argument(
+        "--export", type=Path, metavar="FILE", help="copy every readable row into this new file"
+    )
     return app, commands
 
 
@@ -133,6 +141,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     session = _session(need_store=not args.sources or bool(query.filters))
     try:
         papers = _list_papers(args, session, query, err)
+        _warn_damage(session.store, err)
     finally:
         if session.store is not None:
             session.store.close()
@@ -168,6 +177,15 @@ def _list_papers(
     if query.filters and session.store is None:
         print(f"papershelf: warning: {session.store_error}; filters see no bookmarks", file=err)
     return session.search(query, loaded)
+
+
+def _warn_damage(store: Store | None, err: TextIO) -> None:
+    """One warning line when the file is damaged or a listing skipped damaged rows."""
+    if store is None:
+        return
+    warning = store.read_only_reason if store.damaged else store.damage_warning()
+    if warning:
+        print(f"papershelf: warning: {warning}", file=err)
 
 
 def _session(*, need_store: bool) -> Session:
@@ -247,6 +265,7 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"imported {args.file}: {added} added, {updated} updated\n")
         else:
             items = store.bookmarks(state=args.state, tag=args.tag)
+            _warn_damage(store, err)
             writers: dict[str, Callable[[Sequence[Bookmark]], str]] = {
                 "json": export.to_json,
                 "markdown": export.to_markdown,
@@ -261,6 +280,24 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     line = f"{b.state:<8} {_date(b.paper):<10}  {_one_line(b.paper.title)}  {tags}"
                     out.write(line.rstrip() + "\n")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Exit 0 when the database is healthy, 1 when damage was found (2: could not check)."""
+    from papershelf import locations
+    from papershelf.store import doctor
+
+    path = locations.database_path()
+    found = doctor.check(path) if args.export is None else doctor.export(path, args.export)
+    for problem in found.problems:
+        out.write(f"{path}: {_one_line(problem)}\n")
+    if not found.problems:
+        out.write(f"{path}: ok\n")
+    if args.export is not None:
+        saved = ", ".join(f"{n} {kind}" for kind, n in found.counts.items())
+        skipped = sum(found.skipped.values())
+        out.write(f"saved to {args.export}: {saved or 'nothing'}; {skipped} unreadable skipped\n")
+    return 1 if found.problems else 0
 
 
 def _read_text(path: Path) -> str:
@@ -333,6 +370,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 "bookmarks": cmd_bookmarks,
                 "fetch": cmd_fetch,
                 "import": cmd_import,
+                "doctor": cmd_doctor,
             }
             return handlers[args.command](args, out, err)
         return run_app(app_parser.parse_args(argv), err)

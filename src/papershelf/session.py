@@ -418,10 +418,11 @@ class Session:
 
     def remove_bookmarks(self, ids: Sequence[str]) -> list[Bookmark]:
         """Remove these bookmarks, all or none: an id that is not bookmarked is an error."""
-        missing = [i for i in ids if i not in self.bookmarks]
+        store = self._writable()
+        known = store.bookmarked_ids()  # damaged bookmarks too: removing them is the cure
+        missing = [i for i in ids if i not in known]
         if missing:
             raise UserError(f"not bookmarked: {', '.join(missing)}")
-        store = self._writable()
         removed = [b for b in (store.remove(i) for i in ids) if b is not None]
         self.reload_bookmarks()
         return removed

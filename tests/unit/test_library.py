@@ -226,7 +226,7 @@ def test_a_failed_fetch_leaves_the_library_alone(
     assert db.library() == before
 
 
-def test_a_damaged_library_row_is_a_user_error(db: Store) -> None:
+def test_a_damaged_library_row_is_skipped_and_named(db: Store) -> None:
     db.add_to_library([paper(1, FETCH_DAY)], "x")
     raw = sqlite3.connect(db.path)
     try:
@@ -234,8 +234,8 @@ def test_a_damaged_library_row_is_a_user_error(db: Store) -> None:
         raw.commit()
     finally:
         raw.close()
-    with pytest.raises(UserError, match=r"library paper 'arxiv:2503\.00001' is damaged"):
-        db.library()
+    assert db.library() == []
+    assert db.damaged_rows == {"library paper": ("arxiv:2503.00001",)}
 
 
 # --- read marks --------------------------------------------------------------------------------

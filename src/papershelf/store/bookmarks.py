@@ -24,15 +24,21 @@ from papershelf.model import (
     parse_time,
 )
 from papershelf.store import clock
-from papershelf.store.connection import Database
+from papershelf.store.connection import DAMAGE_ERRORS, ROW_ERRORS, Database, salvage
+
+_COLUMNS = ("paper_id", "paper", "state", "note", "tags", "added_at", "updated_at")
 
 
 def _tags_column(tags: tuple[str, ...]) -> str:
     return f" {' '.join(tags)} " if tags else ""
 
 
-def _row_to_bookmark(row: sqlite3.Row) -> Bookmark:
+def _row_to_bookmark(row: sqlite3.Row | dict[str, Any]) -> Bookmark:
     paper = Paper.from_dict(json.loads(row["paper"]))
+    if paper.id != row["paper_id"]:
+        raise ValueError(f"holds paper {paper.id!r}")
+    if not isinstance(row["note"], str) or not isinstance(row["tags"], str):
+        raise TypeError("note and tags must be text")
     return Bookmark(
         paper=paper,
         state=row["state"],
@@ -64,17 +70,27 @@ _UPSERT = """
 class Bookmarks(Database):
     """The `Store` methods that read and change the reading list."""
 
-    def _fetch(self, db: sqlite3.Connection, paper_id: str) -> Bookmark | None:
-        row = db.execute("SELECT * FROM bookmark WHERE paper_id = ?", (paper_id,)).fetchone()
-        return None if row is None else self._decode(row)
-
-    def _decode(self, row: sqlite3.Row) -> Bookmark:
+    def _fetch(
+        self, db: sqlite3.Connection, paper_id: str, *, damaged_as_none: bool = False
+    ) -> Bookmark | None:
+        """The bookmark of `paper_id`; a damaged row is a UserError, or None (to be
+        overwritten) with `damaged_as_none`."""
+        try:
+            row = db.execute("SELECT * FROM bookmark WHERE paper_id = ?", (paper_id,)).fetchone()
+        except sqlite3.OperationalError as exc:  # its text is not UTF-8
+            if "decode" not in str(exc):
+                raise
+            if damaged_as_none:
+                return None
+            raise UserError(f"{self.path}: bookmark {paper_id!r} is damaged") from exc
+        if row is None:
+            return None
         try:
             return _row_to_bookmark(row)
-        except (KeyError, TypeError, ValueError, UserError) as exc:
-            raise UserError(
-                f"{self.path}: bookmark {row['paper_id']!r} is damaged ({exc})"
-            ) from exc
+        except ROW_ERRORS as exc:
+            if damaged_as_none:
+                return None
+            raise UserError(f"{self.path}: bookmark {paper_id!r} is damaged") from exc
 
     def _change(self, paper_id: str, **changes: Any) -> Bookmark:
         """Apply field changes to one bookmark, touching `updated_at` only if something changed."""
@@ -92,7 +108,7 @@ class Bookmarks(Database):
     def add(self, paper: Paper) -> Bookmark:
         """Bookmark `paper` as `to-read`; if it already is, return the existing one unchanged."""
         with self._transaction(write=True) as db:
-            existing = self._fetch(db, paper.id)
+            existing = self._fetch(db, paper.id, damaged_as_none=True)  # a damaged one: replace
             if existing is not None:
                 return existing
             now = clock.now()
@@ -101,12 +117,21 @@ class Bookmarks(Database):
             return bookmark
 
     def remove(self, paper_id: str) -> Bookmark | None:
-        """Delete a bookmark and return it (for undo), or None if it was not bookmarked."""
+        """Delete a bookmark and return it (for undo), or None if it was not bookmarked.
+
+        A damaged row is removed too; what comes back for it is a stand-in holding only the
+        id, titled "(damaged bookmark)", since the row itself cannot be read.
+        """
         with self._transaction(write=True) as db:
-            existing = self._fetch(db, paper_id)
-            if existing is not None:
+            if db.execute("SELECT 1 FROM bookmark WHERE paper_id = ?", (paper_id,)).fetchone():
+                existing = self._fetch(db, paper_id, damaged_as_none=True)
+                if existing is None:
+                    now = clock.now()
+                    stand_in = Paper(id=paper_id, title="(damaged bookmark)")
+                    existing = Bookmark(stand_in, "to-read", "", (), now, now)
                 db.execute("DELETE FROM bookmark WHERE paper_id = ?", (paper_id,))
-            return existing
+                return existing
+            return None
 
     def restore(self, bookmark: Bookmark) -> None:
         """Undo a removal: put `bookmark` back exactly, replacing any bookmark of that paper."""
@@ -128,7 +153,12 @@ class Bookmarks(Database):
         return self._change(paper_id, tags=normalize_tags(tags))
 
     def bookmarks(self, *, state: str | None = None, tag: str | None = None) -> list[Bookmark]:
-        """The reading list, newest bookmark first, optionally only one state or tag."""
+        """The reading list, newest bookmark first, optionally only one state or tag.
+
+        Rows that do not decode are skipped and named in `damaged_rows["bookmark"]`; when
+        the table cannot be read in one go (damaged pages, text that is not UTF-8), every
+        row that can be read is listed.
+        """
         sql, params = "SELECT * FROM bookmark WHERE 1", []
         if state is not None:
             sql += " AND state = ?"
@@ -141,7 +171,33 @@ class Bookmarks(Database):
             params.append(f" {wanted[0]} ")
         sql += " ORDER BY added_at DESC, rowid DESC"
         with self._transaction(write=False) as db:
-            return [self._decode(row) for row in db.execute(sql, params)]
+            try:
+                rows: list[Any] = db.execute(sql, params).fetchall()
+            except DAMAGE_ERRORS:
+                rows = self._salvage_bookmarks(db, state, params[-1] if tag else None)
+        items, damaged = [], []
+        for row in rows:
+            try:
+                items.append(_row_to_bookmark(row))
+            except ROW_ERRORS:
+                damaged.append(str(row["paper_id"]))
+        self._note_damaged_rows("bookmark", damaged)
+        return items
+
+    def _salvage_bookmarks(
+        self, db: sqlite3.Connection, state: str | None, tag_column: object
+    ) -> list[dict[str, Any]]:
+        found = salvage(db, "bookmark", ", ".join(_COLUMNS))
+        if found.lost_spans:
+            self._mark_damaged()
+        rows = [dict(zip(("rowid", *_COLUMNS), row, strict=True)) for row in found.rows]
+        rows += [{"paper_id": name, "paper": None} for name in found.undecodable]
+        if state is not None:
+            rows = [r for r in rows if r.get("state", state) == state]
+        if tag_column is not None:
+            rows = [r for r in rows if "tags" not in r or str(tag_column) in str(r["tags"])]
+        rows.sort(key=lambda r: (str(r.get("added_at")), r.get("rowid", 0)), reverse=True)
+        return rows
 
     def bookmarked_ids(self) -> set[str]:
         with self._transaction(write=False) as db:
@@ -156,7 +212,7 @@ class Bookmarks(Database):
         added = updated = 0
         with self._transaction(write=True) as db:
             for record in records:
-                existing = self._fetch(db, record.paper.id)
+                existing = self._fetch(db, record.paper.id, damaged_as_none=True)
                 if existing is not None and record.updated_at <= existing.updated_at:
                     continue
                 db.execute(_UPSERT, _bookmark_params(record))

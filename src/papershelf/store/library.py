@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,21 +18,24 @@ from papershelf.errors import UserError
 from papershelf.locations import sample_digest
 from papershelf.model import Paper, format_time
 from papershelf.store import clock
-from papershelf.store.connection import Database
+from papershelf.store.connection import DAMAGE_ERRORS, ROW_ERRORS, Database, salvage
 from papershelf.text import strip_controls
 
 if TYPE_CHECKING:
     from papershelf.parser import ParseResult
 
 # A sighting replaces the paper's JSON; its day and rank only when the day is the newest yet
-# (NULL, undated, counts as older than any day). SET expressions all read the old row.
+# (NULL, undated, counts as older than any day; a damaged day is replaced). SET expressions
+# all read the old row.
 _LIBRARY_UPSERT = """
     INSERT INTO library_paper (paper_id, paper, first_seen_at, day, rank)
     VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (paper_id) DO UPDATE SET
         paper = excluded.paper,
-        day = CASE WHEN day IS NULL OR excluded.day >= day THEN excluded.day ELSE day END,
-        rank = CASE WHEN day IS NULL OR excluded.day >= day THEN excluded.rank ELSE rank END
+        day = CASE WHEN day IS NULL OR excluded.day >= day OR date(day) IS NULL
+                   THEN excluded.day ELSE day END,
+        rank = CASE WHEN day IS NULL OR excluded.day >= day OR date(day) IS NULL
+                    THEN excluded.rank ELSE rank END
 """
 
 _APPEARANCE_INSERT = """
@@ -40,31 +44,48 @@ _APPEARANCE_INSERT = """
 """
 
 # Paper fields a later, poorer sighting (a text digest after the API) must not erase.
-_KEPT_FIELDS = (
-    "abstract",
-    "urls",
-    "code_url",
-    "arxiv_id",
-    "authors",
-    "project_url",
-    "upvotes",
-    "github_stars",
-    "num_comments",
-)
+_KEPT_FIELDS: dict[str, type] = {
+    "abstract": str,
+    "urls": list,
+    "code_url": str,
+    "arxiv_id": str,
+    "authors": list,
+    "project_url": str,
+    "upvotes": int,
+    "github_stars": int,
+    "num_comments": int,
+}
+"""With the type an earlier value must have to be kept (a damaged one is dropped)."""
 _LIBRARY_JSON = json.JSONEncoder(ensure_ascii=False)
 """One encoder for every row: `json.dumps` with options builds a new one per call."""
 _SQL_CHUNK = 500
 """Ids per `IN (...)` query; stays under SQLite's bound-parameter limit on old versions."""
+IMPORT_BATCH = 5000
+"""Papers per transaction of a big import: each batch holds the write lock well under a
+second, so another writer (a bookmark in the app) waits at most about that long."""
+BATCH_PAUSE_S = 0.11
+"""The gap left between batches. A waiting writer polls the lock every 100 ms (SQLite's
+busy handler); without a gap longer than that, back-to-back batches starve it."""
 
 
-def _library_record(paper: Paper, earlier: str | None) -> dict[str, Any]:
+def _library_record(paper: Paper, earlier: str | bytes | None) -> dict[str, Any]:
     """The JSON to store for `paper`: this sighting, with gaps filled from the `earlier` one."""
     record = paper.to_dict()
     if earlier is not None:
-        old = json.loads(earlier)
-        for key in _KEPT_FIELDS:
-            if record.get(key) in (None, "", []) and old.get(key) not in (None, "", []):
-                record[key] = old[key]
+        try:
+            old = json.loads(earlier)
+        except ROW_ERRORS:
+            return record  # a damaged row is simply replaced
+        if not isinstance(old, dict):
+            return record
+        for key, kind in _KEPT_FIELDS.items():
+            value = old.get(key)
+            if (
+                record.get(key) in (None, "", [])
+                and value not in (None, "", [])
+                and isinstance(value, kind)
+            ):
+                record[key] = value
     return record
 
 
@@ -82,24 +103,51 @@ class Library(Database):
     """The `Store` methods that add papers to the library and list it."""
 
     def add_to_library(self, papers: Sequence[Paper], source: str) -> tuple[int, int]:
-        """Record that `papers` were listed in `source` (a file, or a fetch label); one
-        transaction. Returns (seen, new): distinct papers given, and how many the library
-        did not hold before. Importing the same digest twice adds nothing the second time.
+        """Record that `papers` were listed in `source` (a file, or a fetch label).
+        Returns (seen, new): distinct papers given, and how many the library did not hold
+        before. Importing the same digest twice adds nothing the second time.
 
         Each paper's JSON becomes this copy, except that fields it lacks keep earlier values
-        (a text digest has no authors; the API's copy had them).
+        (a text digest has no authors; the API's copy had them). A damaged earlier copy is
+        replaced.
+
+        Up to `IMPORT_BATCH` papers are one transaction; a bigger input is several, so other
+        writers are never locked out for long. If one fails, the batches before it stay
+        committed and the `UserError` says how many papers were saved; importing the same
+        input again completes it (nothing is added twice). A big file not checked at open
+        gets its quick check here, before anything is written into it.
         """
         unique: dict[str, Paper] = {}
         for paper in papers:
             unique.setdefault(paper.id, paper)
         source = strip_controls(source)
         now = format_time(clock.now())
+        todo = list(unique.values())
+        self.check_before_write()
+        added = saved = 0
+        for start in range(0, len(todo), IMPORT_BATCH) or [0]:
+            batch = todo[start : start + IMPORT_BATCH]
+            if start:
+                time.sleep(BATCH_PAUSE_S)
+            try:
+                added += self._add_batch(batch, source, now)
+            except UserError as exc:
+                if not saved:
+                    raise
+                raise UserError(
+                    f"{exc} ({saved} of {len(todo)} papers were saved before it)"
+                ) from exc
+            saved += len(batch)
+        return len(unique), added
+
+    def _add_batch(self, batch: list[Paper], source: str, now: str) -> int:
+        """One transaction of `add_to_library`; returns how many papers were new."""
         with self._transaction(write=True) as db:
             before = self._library_count(db)
-            earlier = self._library_json(db, list(unique))
+            earlier = self._library_json(db, [paper.id for paper in batch])
             rows = []
             sightings = []
-            for paper in unique.values():
+            for paper in batch:
                 record = _library_record(paper, earlier.get(paper.id))
                 day = record["date"]
                 data = _LIBRARY_JSON.encode(record)
@@ -108,21 +156,24 @@ class Library(Database):
             db.executemany(_LIBRARY_UPSERT, rows)
             db.executemany(_APPEARANCE_INSERT, sightings)
             db.execute(_BUMP_GENERATION, (_GENERATION,))
-            added = self._library_count(db) - before
-        return len(unique), added
+            return self._library_count(db) - before
 
     @staticmethod
     def _library_count(db: sqlite3.Connection) -> int:
         return int(db.execute("SELECT count(*) FROM library_paper").fetchone()[0])
 
     @staticmethod
-    def _library_json(db: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
-        """The stored JSON of those of `ids` already in the library."""
-        found: dict[str, str] = {}
+    def _library_json(db: sqlite3.Connection, ids: list[str]) -> dict[str, bytes]:
+        """The stored JSON of those of `ids` already in the library, as bytes (a damaged
+        row's text may not even be UTF-8)."""
+        found: dict[str, bytes] = {}
         for start in range(0, len(ids), _SQL_CHUNK):
             chunk = ids[start : start + _SQL_CHUNK]
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT paper_id, paper FROM library_paper WHERE paper_id IN ({marks})"
+            sql = (
+                "SELECT paper_id, CAST(paper AS BLOB) FROM library_paper"
+                f" WHERE paper_id IN ({marks})"
+            )
             found.update((row[0], row[1]) for row in db.execute(sql, chunk))
         return found
 
@@ -138,23 +189,39 @@ class Library(Database):
         day first (undated last), then by rank.
 
         Each carries the date and rank of its newest appearance.
+        Rows that do not decode are skipped and named in `damaged_rows["library paper"]`;
+        when the table cannot be read in one go (damaged pages, text that is not UTF-8),
+        every row that can be read is listed.
         """
         with self._transaction(write=False) as db:
-            rows = db.execute(
-                "SELECT paper_id, paper, day, rank FROM library_paper"
-                " ORDER BY day DESC, rank, rowid LIMIT ?",
-                (-1 if limit is None else limit,),
-            ).fetchall()
+            try:
+                rows = db.execute(
+                    "SELECT paper_id, paper, day, rank FROM library_paper"
+                    " ORDER BY day DESC, rank, rowid LIMIT ?",
+                    (-1 if limit is None else limit,),
+                ).fetchall()
+            except DAMAGE_ERRORS:
+                rows = self._salvage_library(db)[:limit]
         papers: list[Paper] = []
         append = papers.append
+        damaged: list[str] = []
         for paper_id, data, day, rank in rows:
             try:
                 append(_decode_library_paper(paper_id, data, day, rank))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise UserError(
-                    f"{self.path}: library paper {paper_id!r} is damaged ({exc})"
-                ) from exc
+            except ROW_ERRORS:
+                damaged.append(str(paper_id))
+        self._note_damaged_rows("library paper", damaged)
         return papers
+
+    def _salvage_library(self, db: sqlite3.Connection) -> list[Any]:
+        """The slow path of `library`: every readable row, in the same order."""
+        found = salvage(db, "library_paper", "paper_id, paper, day, rank")
+        if found.lost_spans:
+            self._mark_damaged()
+        rows = sorted(found.rows, key=lambda r: r[0])  # by rowid, then stable sorts
+        rows.sort(key=lambda r: r[4] if isinstance(r[4], int) else 0)
+        rows.sort(key=lambda r: str(r[3] or ""), reverse=True)
+        return [r[1:] for r in rows] + [(name, None, None, 0) for name in found.undecodable]
 
     def library_size(self) -> int:
         with self._transaction(write=False) as db:
