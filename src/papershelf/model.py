@@ -225,8 +225,8 @@ def make_paper(
     s11(paper, upvotes)
     s12(paper, github_stars)
     s13(paper, num_comments)
-    api_values = (published_on, ai_summary, ai_keywords, organization, submitted_by)
-    api_values += (hidden_authors, num_models, num_datasets, num_spaces)
+    api_values: tuple[object, ...] = (published_on, ai_summary, ai_keywords, organization)
+    api_values += (submitted_by, hidden_authors, num_models, num_datasets, num_spaces)
     for setter, value in zip(api, api_values, strict=True):
         setter(paper, value)
     return paper

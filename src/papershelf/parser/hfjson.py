@@ -127,7 +127,7 @@ def from_json(data: Any, source: str) -> ParseResult:
 def _json_paper(item: dict[str, Any], *, rank: int, source: str) -> Paper | None:
     inner = item.get("paper")
     nested = isinstance(inner, dict)
-    paper: dict[str, Any] = inner if nested else item
+    paper: dict[str, Any] = inner if isinstance(inner, dict) else item
 
     def pick(key: str) -> Any:
         value = paper.get(key)
