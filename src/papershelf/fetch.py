@@ -423,10 +423,10 @@ def _download(url: str, timeout: float, limits: _Limits) -> bytes:
         ) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise _timed_out(host, timeout) from None
+            raise _timed_out(host, timeout, limits) from None
         raise UserError(f"cannot reach {host}: {_os_reason(exc.reason)}") from None
     except TimeoutError:
-        raise _timed_out(host, timeout) from None
+        raise _timed_out(host, timeout, limits) from None
     except http.client.IncompleteRead as exc:
         got += len(exc.partial)
         more = f" of {declared}" if declared is not None else ""
@@ -450,7 +450,9 @@ def _past_deadline(host: str, limits: _Limits) -> UserError:
     )
 
 
-def _timed_out(host: str, timeout: float) -> UserError:
+def _timed_out(host: str, timeout: float, limits: _Limits) -> UserError:
+    if time.monotonic() + 0.05 >= limits.end:  # the wait was cut short to meet the deadline
+        return _past_deadline(host, limits)
     return UserError(f"{host} did not answer: timed out after {timeout:g} s")
 
 
