@@ -105,6 +105,11 @@ def build_parser() -> tuple[_Parser, _Parser]:
     fetch.add_argument(
         "--deadline", type=_seconds, default=120.0, help="seconds for the whole fetch (default 120)"
     )
+    fetch.add_argument(
+        "--details",
+        action="store_true",
+        help="also look up each paper's linked models, datasets and Spaces (a request each)",
+    )
 
     imp_lib = sub.add_parser("import", help="add digests (text or JSON) to the library")
     imp_lib.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -213,7 +218,13 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def progress(step: Progress) -> None:
         print(step, file=err, flush=True)
 
-    fetched = fetch_list(request, timeout=args.timeout, deadline=args.deadline, progress=progress)
+    fetched = fetch_list(
+        request,
+        timeout=args.timeout,
+        deadline=args.deadline,
+        progress=progress,
+        details=args.details,
+    )
     if fetched.truncated:
         print(
             f"papershelf: warning: stopped after {fetched.pages} pages"

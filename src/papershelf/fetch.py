@@ -47,7 +47,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import IO, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from papershelf import __version__
 from papershelf.errors import UserError
@@ -193,11 +193,15 @@ class Progress:
 
     name: str
     page: int
-    """1-based count of pages fetched so far."""
+    """1-based count of pages fetched so far (with `details`: papers looked up so far)."""
     papers: int
-    """Distinct papers so far."""
+    """Distinct papers so far (with `details`: papers to look up)."""
+    details: bool = False
+    """A step of the per-paper look-ups (`/api/papers/{id}`), not of the list."""
 
     def __str__(self) -> str:
+        if self.details:
+            return f"fetched details of {self.page}/{self.papers} papers of the {self.name}…"
         return f"fetched page {self.page} ({self.papers} papers) of the {self.name}…"
 
 
@@ -262,11 +266,14 @@ def fetch_list(
     max_pages: int = MAX_PAGES,
     max_bytes: int = MAX_RESPONSE_BYTES,
     progress: Callable[[Progress], None] | None = None,
+    details: bool = False,
 ) -> Fetched:
     """Download the whole list `request` names, page by page.
 
-    `timeout` bounds connecting and each wait for data; `deadline` the whole fetch. Raises
-    `UserError` (one line) on any network, HTTP or format problem; never writes anything.
+    `timeout` bounds connecting and each wait for data; `deadline` the whole fetch. With
+    `details`, each paper is also looked up at `/api/papers/{id}` for its linked models,
+    datasets and Spaces (one more request per paper). Raises `UserError` (one line) on any
+    network, HTTP or format problem; never writes anything.
     """
     timeout = check_seconds(timeout, "timeout")
     limits = _Limits(time.monotonic() + check_seconds(deadline, "deadline"), deadline, max_bytes)
@@ -275,7 +282,41 @@ def fetch_list(
         if day is None:
             return Fetched([], request.describe(), request.label())
         request = replace(request, date=day)
-    return _collect(request, timeout, limits, max_pages, progress)
+    fetched = _collect(request, timeout, limits, max_pages, progress)
+    if details:
+        fetched = replace(fetched, papers=_with_details(fetched, timeout, limits, progress))
+    return fetched
+
+
+def _with_details(
+    fetched: Fetched,
+    timeout: float,
+    limits: _Limits,
+    progress: Callable[[Progress], None] | None,
+) -> list[Paper]:
+    """The papers with `num_models`/`num_datasets`/`num_spaces` (and AI fields they lacked)
+    from `/api/papers/{id}` (`HfApi.paper_info`; `PaperInfo` docs, hf_api.py L1892ff)."""
+    papers: list[Paper] = []
+    total = len(fetched.papers)
+    for done, paper in enumerate(fetched.papers, start=1):
+        if paper.arxiv_id:
+            url = f"{endpoint()}/api/papers/{quote(paper.arxiv_id, safe='')}"
+            found = _fetch_page(url, timeout, limits, want_list=False)
+            if found:
+                info = found[0]
+                paper = replace(
+                    paper,
+                    num_models=info.num_models,
+                    num_datasets=info.num_datasets,
+                    num_spaces=info.num_spaces,
+                    ai_summary=paper.ai_summary or info.ai_summary,
+                    ai_keywords=paper.ai_keywords or info.ai_keywords,
+                    published_on=paper.published_on or info.published_on,
+                )
+        papers.append(paper)
+        if progress is not None and (done % 10 == 0 or done == total):
+            progress(Progress(fetched.name, done, total, details=True))
+    return papers
 
 
 @dataclass(frozen=True)
@@ -332,14 +373,17 @@ def _collect(
     return Fetched(papers[: request.limit], name, request.label(), pages, truncated)
 
 
-def _fetch_page(url: str, timeout: float, limits: _Limits) -> list[Paper]:
+def _fetch_page(
+    url: str, timeout: float, limits: _Limits, *, want_list: bool = True
+) -> list[Paper]:
     body = _download(url, timeout, limits)
     host = _host(url)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{host} sent a malformed response: not UTF-8 text ({url})") from None
-    _check_is_list(text, host, url)
+    if want_list:
+        _check_is_list(text, host, url)
     try:
         return parse_hf_json(text, source=url).papers
     except UserError as exc:

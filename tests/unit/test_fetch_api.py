@@ -111,6 +111,9 @@ class FakeApi:
     def queries(self) -> list[dict[str, list[str]]]:
         return [parse_qs(urlsplit(path).query) for path in self.paths]
 
+    def paper(self, arxiv_id: str) -> tuple[int, Any]:
+        return _paper_info(self, arxiv_id)
+
     def answer(self, query: dict[str, list[str]]) -> tuple[int, Any]:
         one = {key: values[0] for key, values in query.items()}
         try:
@@ -141,6 +144,22 @@ class FakeApi:
         return 200, chosen[page * limit : (page + 1) * limit]
 
 
+def _paper_info(api: FakeApi, arxiv_id: str) -> tuple[int, Any]:
+    """`/api/papers/{id}`: the `paper` object at top level, with the linked counts."""
+    for item in api.items:
+        if item["paper"]["id"] == arxiv_id:
+            n = int(arxiv_id.split(".")[1])
+            linked = [{"id": f"org/model-{k}"} for k in range(n % 3)]
+            return 200, {
+                **item["paper"],
+                "numTotalModels": n % 5,
+                "linkedModels": linked,
+                "numTotalDatasets": 1,
+                "linkedSpaces": [{"id": "s"}] * (n % 2),
+            }
+    return 404, {"error": "Paper not found"}
+
+
 def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -152,10 +171,12 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 return
             parts = urlsplit(self.path)
-            if parts.path != "/api/daily_papers":
-                status, data = 404, {"error": "Not Found"}
-            else:
+            if parts.path == "/api/daily_papers":
                 status, data = api.answer(parse_qs(parts.query))
+            elif parts.path.startswith("/api/papers/"):
+                status, data = api.paper(parts.path.removeprefix("/api/papers/"))
+            else:
+                status, data = 404, {"error": "Not Found"}
             body = json.dumps(data).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -364,3 +385,14 @@ def test_timeout_must_be_positive_and_finite(value: str) -> None:
     assert err.count("\n") == 1 and "positive number of seconds" in err
     with pytest.raises(UserError, match="timeout must be a positive number of seconds"):
         fetch_list(FetchRequest(), timeout=float(value) if value != "soon" else 0)
+
+
+def test_details_look_up_the_linked_counts(api: FakeApi) -> None:
+    code, out, err = run("fetch", "--date", DAY.isoformat(), "--limit", "12", "--details")
+    assert code == 0 and out.startswith("fetched 12 papers")
+    assert f"fetched details of 12/12 papers of the daily list of {DAY}…" in err.splitlines()
+    assert sum(1 for path in api.paths if path.startswith("/api/papers/")) == 12
+    papers = {p["id"]: p for p in library()}
+    seventh = papers["arxiv:2611.00007"]
+    assert (seventh["num_models"], seventh["num_datasets"], seventh["num_spaces"]) == (2, 1, 1)
+    assert papers["arxiv:2611.00000"]["num_spaces"] == 0
