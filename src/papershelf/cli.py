@@ -128,8 +128,10 @@ def _seconds(text: str) -> float:
 
     try:
         return check_seconds(text)
-    except UserError as exc:
-        raise argparse.ArgumentTypeError(str(exc).removeprefix("timeout must be ")) from None
+    except UserError:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of seconds, not {text!r}"
+        ) from None
 
 
 def _load(sources: Sequence[str], year: int | None, err: TextIO) -> list[Paper]:
