@@ -107,6 +107,11 @@ class FakeApi:
     """Answer every request with a 302 to this URL (a path, or a full URL)."""
     huge: bool = False
     """Announce a body bigger than the size cap."""
+    raw_page: tuple[int, bytes, int | None] | None = None
+    """(page, body, declared length): send these bytes as that page of a listing."""
+    hang_page: int | None = None
+    """Never answer this page (until the test ends)."""
+    release: threading.Event = field(default_factory=threading.Event)
 
     def queries(self) -> list[dict[str, list[str]]]:
         return [parse_qs(urlsplit(path).query) for path in self.paths]
@@ -171,6 +176,17 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 return
             parts = urlsplit(self.path)
+            page = parse_qs(parts.query).get("p", ["0"])[0]
+            if api.hang_page is not None and page == str(api.hang_page):
+                api.release.wait(timeout=30)
+            if api.raw_page is not None and page == str(api.raw_page[0]):
+                _, raw, declared_length = api.raw_page
+                self.send_response(200)
+                self.send_header("Content-Length", str(declared_length or len(raw)))
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    self.wfile.write(raw)
+                return
             if parts.path == "/api/daily_papers":
                 status, data = api.answer(parse_qs(parts.query))
             elif parts.path.startswith("/api/papers/"):
@@ -206,6 +222,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
     try:
         yield state
     finally:
+        state.release.set()
         server.shutdown()
         server.server_close()
         thread.join()
@@ -396,3 +413,55 @@ def test_details_look_up_the_linked_counts(api: FakeApi) -> None:
     seventh = papers["arxiv:2611.00007"]
     assert (seventh["num_models"], seventh["num_datasets"], seventh["num_spaces"]) == (2, 1, 1)
     assert papers["arxiv:2611.00000"]["num_spaces"] == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "declared", "message"),
+    [
+        (b'[{"paper": ', None, "malformed JSON"),
+        (b"[]", 99, "truncated after 2 of 99 bytes"),
+        (b"<!doctype html><p>maintenance</p>", None, "malformed JSON: Expecting value"),
+        (b'{"error": "Invalid date"}', None, "an object, not a list of papers saying"),
+        (b"[1, 2]", None, "JSON item 1 is not an object"),
+        (b"[\xff\xfe]", None, "not UTF-8"),
+        (b"[" * 50_000 + b"]" * 50_000, None, "nested too deeply"),
+        (
+            b'[{"paper": {"id": "1", "title": "T", "upvotes": ' + b"9" * 5000 + b"}}]",
+            None,
+            "digits",
+        ),
+    ],
+    ids=[
+        "cut-json",
+        "truncated",
+        "html",
+        "error-object",
+        "not-objects",
+        "not-utf8",
+        "deep",
+        "huge",
+    ],
+)
+def test_every_bad_second_page_leaves_the_library_byte_identical(
+    api: FakeApi, isolated_home: Path, raw: bytes, declared: int | None, message: str
+) -> None:
+    assert run("fetch", "--date", OLD_DAY.isoformat())[0] == 0
+    before = snapshot(isolated_home)
+    api.raw_page = (1, raw, declared)
+    code, out, err = run("fetch", "--date", DAY.isoformat())
+    assert (code, out) == (2, "")
+    errors = [line for line in err.splitlines() if line.startswith("papershelf: error: ")]
+    assert len(errors) == 1 and message in errors[0]
+    assert "Traceback" not in err
+    assert snapshot(isolated_home) == before
+
+
+def test_a_second_page_that_never_comes_times_out_and_stores_nothing(
+    api: FakeApi, isolated_home: Path
+) -> None:
+    assert run("fetch", "--date", OLD_DAY.isoformat())[0] == 0
+    before = snapshot(isolated_home)
+    api.hang_page = 1
+    code, _, err = run("fetch", "--date", DAY.isoformat(), "--timeout", "0.3")
+    assert code == 2 and "did not answer: timed out after 0.3 s" in err
+    assert snapshot(isolated_home) == before
