@@ -91,14 +91,26 @@ def build_parser() -> tuple[_Parser, _Parser]:
     imp = bm_sub.add_parser("import", help="merge a JSON export back in")
     imp.add_argument("file", type=Path, metavar="FILE.json")
 
-    fetch = sub.add_parser("fetch", help="download Hugging Face's daily papers into the library")
+    fetch = sub.add_parser("fetch", help="download a Hugging Face papers list into the library")
     period = fetch.add_mutually_exclusive_group()
-    period.add_argument("--date", help="that day's list, YYYY-MM-DD (default: today's)")
+    period.add_argument(
+        "--date", help="that day's daily list, YYYY-MM-DD (default: the latest daily list)"
+    )
     period.add_argument("--week", help="that ISO week's list, YYYY-Www")
     period.add_argument("--month", help="that month's list, YYYY-MM")
-    fetch.add_argument("--sort", choices=("trending", "published"), default="trending")
-    fetch.add_argument("--limit", type=_positive, help="at most N papers")
-    fetch.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
+    period.add_argument("--trending", action="store_true", help="the trending list instead")
+    fetch.add_argument("--limit", type=_positive, help="at most N papers (default: the whole list)")
+    fetch.add_argument(
+        "--timeout", type=_seconds, default=10.0, help="seconds per network wait (default 10)"
+    )
+    fetch.add_argument(
+        "--deadline", type=_seconds, default=120.0, help="seconds for the whole fetch (default 120)"
+    )
+    fetch.add_argument(
+        "--details",
+        action="store_true",
+        help="also look up each paper's linked models, datasets and Spaces (a request each)",
+    )
 
     imp_lib = sub.add_parser("import", help="add digests (text or JSON) to the library")
     imp_lib.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -117,6 +129,17 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
     return int(text)
+
+
+def _seconds(text: str) -> float:
+    from papershelf.fetch import check_seconds
+
+    try:
+        return check_seconds(text)
+    except UserError:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of seconds, not {text!r}"
+        ) from None
 
 
 def _load(sources: Sequence[str], year: int | None, err: TextIO) -> Loaded:
@@ -201,23 +224,39 @@ def _session(*, need_store: bool) -> Session:
 
 
 def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from papershelf.fetch import FetchRequest, fetch_papers, parse_day
+    from papershelf.fetch import FetchRequest, Progress, fetch_list, parse_day
     from papershelf.store import Store
 
     request = FetchRequest(
         date=parse_day(args.date) if args.date else None,
         week=args.week,
         month=args.month,
-        sort=args.sort,
+        trending=args.trending,
         limit=args.limit,
     )
-    papers = fetch_papers(request, timeout=args.timeout)
-    if not papers:
-        out.write(f"no papers in {request.describe()}: nothing to add\n")
+
+    def progress(step: Progress) -> None:
+        print(step, file=err, flush=True)
+
+    fetched = fetch_list(
+        request,
+        timeout=args.timeout,
+        deadline=args.deadline,
+        progress=progress,
+        details=args.details,
+    )
+    if fetched.truncated:
+        print(
+            f"papershelf: warning: stopped after {fetched.pages} pages"
+            f" ({len(fetched.papers)} papers); the {fetched.name} may go on (use --limit)",
+            file=err,
+        )
+    if not fetched.papers:
+        out.write(f"no papers in the {fetched.name}: nothing to add\n")
         return 0
-    with Store() as store:
-        seen, new = store.add_to_library(papers, request.describe())
-    out.write(f"fetched {seen} papers ({request.describe()}), {new} new in your library\n")
+    with Store() as store:  # every page arrived: one transaction
+        seen, new = store.add_to_library(fetched.papers, fetched.label)
+    out.write(f"fetched {seen} papers ({fetched.name}), {new} new in your library\n")
     return 0
 
 

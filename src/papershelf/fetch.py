@@ -1,52 +1,77 @@
-"""Today's papers, live: one GET of the Hugging Face daily-papers list, parsed into `Paper`s.
+"""Hugging Face's paper lists, live: `/api/daily_papers`, paged, parsed into `Paper`s.
 
-`GET {endpoint}/api/daily_papers` takes `date` (YYYY-MM-DD), `week` (YYYY-Www) or `month`
-(YYYY-MM), `sort` (`trending` or `publishedAt`), `p` (0-based page) and `limit` (page size, at
-most 100). The endpoint is `$HF_ENDPOINT` when set (tests point it at a local server), else
-https://huggingface.co.
+Where the parameters and shapes come from (tests/fixtures/real/API.md has the details):
+- huggingface_hub `HfApi.list_daily_papers` (hf_api.py L11958-12025, at ee0a4510): the query keys
+  `date` (YYYY-MM-DD), `week` (YYYY-Www), `month` (YYYY-MM), `submitter`, `sort` (`publishedAt`,
+  the default, or `trending`), `p` (0-based page) and `limit` (page size, 50 when not given).
+  Its tests: `p` past the end is an empty list, not an error (test_hf_api.py L4430); `limit=10`
+  gives exactly 10 (L4434). The client makes one GET and leaves paging to the caller.
+- huggingface_hub `HfApi.paper_info` / `PaperInfo` (L11918-11936, L1892ff, L1966-2000) and
+  hub-docs `docs/hub/api.md`: `date`/`week`/`month` filter on the day a paper was included in
+  Daily Papers; the item shapes of 2024 and 2025/2026 (parsed in `parser.hfjson`).
+- `MAX_PAGE_SIZE` = 100: neither huggingface_hub nor hub-docs states a maximum `limit`; a
+  third-party wrapper documents "1-100, default 50" (API.md). Should the server cap pages lower,
+  paging still ends right: a page ends the list only when it is shorter than what was asked
+  *and* shorter than a page the server already sent (so a 50-item cap reads 50, 50, 20, done).
 
-Why the standard library and not `huggingface_hub`: the JSON is small and the shared parser
-already reads it (`parser.parse_hf_json`); `HfApi.list_daily_papers` returns `PaperInfo`
-records that drop `githubRepo`, `projectPage` and `ai_summary`, which we want; and a terminal
-app meant for a 2-core laptop should not import a hub client for one GET.
+What is fetched, and what it is called:
+- the default is the latest daily list: one page of the most recent papers (no `date`) says
+  which day that is (today's, else the most recent day with papers), then that day is fetched;
+- `date` / `week` / `month` fetch that day's, week's or month's list;
+- `trending` fetches the trending list (`sort=trending`, no period: it spans months).
+Every list is paged with `limit`/`p` until it ends, at most `MAX_PAGES` pages or `limit` papers;
+each page is reported to a `progress` callback (the CLI prints it on stderr, the app shows it).
+A paper listed on two pages (the list moved meanwhile) is kept once.
 
-Paging is kept simple. Without a `limit`, one request, and the server picks the page size. With
-one, pages of `min(limit, 100)` are requested until `limit` papers arrived or a page comes back
-short. A paper listed on two pages (the list moved meanwhile) is kept once.
+Why the standard library and not `huggingface_hub`: `PaperInfo` reads `ai_summary`, `githubStars`
+and `organization` from the top level only and so drops them from daily items, and a terminal
+app meant for a 2-core laptop should not import a hub client for a few GETs.
 
-Every failure is one `UserError` line: the host cannot be reached, it timed out, it answered
-with an HTTP error, or it sent something that is not a complete list of papers. Nothing here
-writes anywhere: the caller stores the papers in one transaction once the fetch succeeded.
+Every failure is one `UserError` line: the host cannot be reached, it timed out, the whole fetch
+took longer than its deadline, it answered with an HTTP error or a redirect to another host, a
+page was bigger than `MAX_RESPONSE_BYTES`, or it sent something that is not a list of papers.
+Nothing here writes anywhere: the caller stores all pages in one transaction once all arrived.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.client
-import json
+import math
 import os
 import re
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode, urlsplit
+from typing import IO, Any
+from urllib.parse import quote, urlencode, urlsplit
 
 from papershelf import __version__
 from papershelf.errors import UserError
 from papershelf.model import Paper
 from papershelf.parser import parse_hf_json
+from papershelf.parser.hfjson import loads
 from papershelf.text import strip_controls
 from papershelf.urls import is_web_url
 
 __all__ = [
+    "DEFAULT_DEADLINE_S",
     "DEFAULT_ENDPOINT",
     "DEFAULT_TIMEOUT_S",
     "ENDPOINT_ENV",
+    "MAX_PAGES",
     "MAX_PAGE_SIZE",
-    "SORTS",
+    "MAX_RESPONSE_BYTES",
     "FetchRequest",
+    "Fetched",
+    "Progress",
     "build_url",
+    "check_seconds",
     "endpoint",
+    "fetch_list",
     "fetch_papers",
     "parse_day",
 ]
@@ -54,15 +79,21 @@ __all__ = [
 ENDPOINT_ENV = "HF_ENDPOINT"
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT_S = 10.0
+"""Bounds connecting and each wait for data."""
+DEFAULT_DEADLINE_S = 120.0
+"""Bounds the whole fetch, every page included."""
 MAX_PAGE_SIZE = 100
-"""The most items the API returns per page."""
+"""The largest `limit` asked for (see the module docstring for where 100 comes from)."""
+MAX_PAGES = 50
+"""At most this many pages per list (5,000 papers): a month is about 1,500."""
+MAX_RESPONSE_BYTES = 20 * 1024 * 1024
+"""A page of 100 items is about 0.5 MB; more than 20 MB is not a page of papers."""
 
-SORTS = ("trending", "published")
-_API_SORT = {"trending": "trending", "published": "publishedAt"}
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _ERROR_DETAIL_MAX = 200
 """How much of an error body (the API's `{"error": ...}`) a message quotes."""
+_CHUNK = 64 * 1024
 
 
 def parse_day(text: str) -> dt.date:
@@ -75,11 +106,26 @@ def parse_day(text: str) -> dt.date:
     raise UserError(f"date expects YYYY-MM-DD (a real day), not {text!r}")
 
 
+def check_seconds(value: object, what: str = "timeout") -> float:
+    """A positive, finite number of seconds, else a one-line `UserError`."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = float(value)
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    ):
+        return float(value)
+    raise UserError(f"{what} must be a positive number of seconds, not {value!r}")
+
+
 @dataclass(frozen=True)
 class FetchRequest:
     """Which list to download; validated on construction, so a bad one never reaches the net.
 
-    At most one of `date`, `week` and `month`; none means the server's default (today's list).
+    At most one of `date`, `week`, `month` and `trending`; none means the latest daily list.
     """
 
     date: dt.date | None = None
@@ -87,33 +133,90 @@ class FetchRequest:
     """ISO week, `YYYY-Www` (W01..W53, W53 only in years that have one)."""
     month: str | None = None
     """`YYYY-MM`."""
-    sort: str = "trending"
-    """`trending` or `published` (newest submission first)."""
+    trending: bool = False
+    """The trending list (`sort=trending`) instead of a daily/weekly/monthly one."""
     limit: int | None = None
-    """How many papers at most; None takes the server's default page."""
+    """How many papers at most; None takes the whole list (up to `MAX_PAGES` pages)."""
 
     def __post_init__(self) -> None:
         periods = [name for name in ("date", "week", "month") if getattr(self, name) is not None]
+        if self.trending:
+            periods.append("trending")
         if len(periods) > 1:
-            raise UserError(f"choose one of date, week or month, not {' and '.join(periods)}")
+            raise UserError(
+                f"choose one of date, week, month or trending, not {' and '.join(periods)}"
+            )
         if self.week is not None:
             _check_week(self.week)
         if self.month is not None:
             _check_month(self.month)
-        if self.sort not in SORTS:
-            raise UserError(f"unknown sort {self.sort!r}: use {' or '.join(SORTS)}")
         if self.limit is not None and (
             isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1
         ):
             raise UserError(f"limit must be a whole number of at least 1, not {self.limit!r}")
 
+    @property
+    def latest(self) -> bool:
+        """No period and not trending: the latest daily list, whichever day that is."""
+        return not self.trending and self.date is None and self.week is None and self.month is None
+
     def describe(self) -> str:
-        """A short label for notes and for the library's `source` column: `hf:2024-03-19`."""
+        """What the list is, for people: `daily list of 2024-03-19`, `trending list`, ..."""
         if self.date is not None:
-            period = self.date.isoformat()
-        else:
-            period = self.week or self.month or "today"
-        return f"hf:{period}"
+            return f"daily list of {self.date.isoformat()}"
+        if self.week is not None:
+            return f"week {self.week}"
+        if self.month is not None:
+            return f"month {self.month}"
+        return "trending list" if self.trending else "latest daily list"
+
+    def label(self) -> str:
+        """The library's `source` for papers of this list: `hf:2024-03-19`, `hf:trending`."""
+        if self.date is not None:
+            return f"hf:{self.date.isoformat()}"
+        return f"hf:{self.week or self.month or ('trending' if self.trending else 'latest')}"
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query parameters naming the list (paging comes on top)."""
+        if self.date is not None:
+            return [("date", self.date.isoformat())]
+        if self.week is not None:
+            return [("week", self.week)]
+        if self.month is not None:
+            return [("month", self.month)]
+        return [("sort", "trending")] if self.trending else []
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One page arrived: reported after each page, so a long fetch is visibly moving."""
+
+    name: str
+    page: int
+    """1-based count of pages fetched so far (with `details`: papers looked up so far)."""
+    papers: int
+    """Distinct papers so far (with `details`: papers to look up)."""
+    details: bool = False
+    """A step of the per-paper look-ups (`/api/papers/{id}`), not of the list."""
+
+    def __str__(self) -> str:
+        if self.details:
+            return f"fetched details of {self.page}/{self.papers} papers of the {self.name}…"
+        return f"fetched page {self.page} ({self.papers} papers) of the {self.name}…"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A downloaded list: its papers in list order, and what the list was."""
+
+    papers: list[Paper]
+    name: str
+    """`daily list of 2024-03-19`; the latest daily list is named for the day it turned out."""
+    label: str
+    """The library's `source` for these papers."""
+    pages: int = 0
+    truncated: bool = False
+    """`MAX_PAGES` pages came back full: the list may go on past what was fetched."""
 
 
 def _check_week(week: str) -> None:
@@ -144,54 +247,143 @@ def endpoint() -> str:
 
 
 def build_url(request: FetchRequest, page: int = 0) -> str:
-    """The request URL for one page; `limit` is the page size, capped at `MAX_PAGE_SIZE`."""
-    params: list[tuple[str, str]] = []
-    if request.date is not None:
-        params.append(("date", request.date.isoformat()))
-    elif request.week is not None:
-        params.append(("week", request.week))
-    elif request.month is not None:
-        params.append(("month", request.month))
-    params.append(("sort", _API_SORT[request.sort]))
-    params.append(("p", str(page)))
-    if request.limit is not None:
-        params.append(("limit", str(min(request.limit, MAX_PAGE_SIZE))))
+    """The URL of one page: the list's parameters, then `p` and `limit`."""
+    size = min(request.limit or MAX_PAGE_SIZE, MAX_PAGE_SIZE)
+    params = [*request.params(), ("p", str(page)), ("limit", str(size))]
     return f"{endpoint()}/api/daily_papers?{urlencode(params)}"
 
 
 def fetch_papers(request: FetchRequest, *, timeout: float = DEFAULT_TIMEOUT_S) -> list[Paper]:
-    """Download the list `request` names; [] when the server has no papers for it.
+    """The papers of `fetch_list(request)`; [] when the list is empty."""
+    return fetch_list(request, timeout=timeout).papers
 
-    `timeout` bounds connecting and each wait for data, not the whole download. Raises
-    `UserError` (one line) on any network, HTTP or format problem; never writes anything.
+
+def fetch_list(
+    request: FetchRequest,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    deadline: float = DEFAULT_DEADLINE_S,
+    max_pages: int = MAX_PAGES,
+    max_bytes: int = MAX_RESPONSE_BYTES,
+    progress: Callable[[Progress], None] | None = None,
+    details: bool = False,
+) -> Fetched:
+    """Download the whole list `request` names, page by page.
+
+    `timeout` bounds connecting and each wait for data; `deadline` the whole fetch. With
+    `details`, each paper is also looked up at `/api/papers/{id}` for its linked models,
+    datasets and Spaces (one more request per paper). Raises `UserError` (one line) on any
+    network, HTTP or format problem; never writes anything.
     """
-    if request.limit is None:
-        return _fetch_page(build_url(request), timeout)
-    page_size = min(request.limit, MAX_PAGE_SIZE)
+    timeout = check_seconds(timeout, "timeout")
+    limits = _Limits(time.monotonic() + check_seconds(deadline, "deadline"), deadline, max_bytes)
+    if request.latest:
+        day = _latest_day(timeout, limits)
+        if day is None:
+            return Fetched([], request.describe(), request.label())
+        request = replace(request, date=day)
+    fetched = _collect(request, timeout, limits, max_pages, progress)
+    if details:
+        fetched = replace(fetched, papers=_with_details(fetched, timeout, limits, progress))
+    return fetched
+
+
+def _with_details(
+    fetched: Fetched,
+    timeout: float,
+    limits: _Limits,
+    progress: Callable[[Progress], None] | None,
+) -> list[Paper]:
+    """The papers with `num_models`/`num_datasets`/`num_spaces` (and AI fields they lacked)
+    from `/api/papers/{id}` (`HfApi.paper_info`; `PaperInfo` docs, hf_api.py L1892ff)."""
+    papers: list[Paper] = []
+    total = len(fetched.papers)
+    for done, paper in enumerate(fetched.papers, start=1):
+        if paper.arxiv_id:
+            url = f"{endpoint()}/api/papers/{quote(paper.arxiv_id, safe='')}"
+            found = _fetch_page(url, timeout, limits, want_list=False)
+            if found:
+                info = found[0]
+                paper = replace(
+                    paper,
+                    num_models=info.num_models,
+                    num_datasets=info.num_datasets,
+                    num_spaces=info.num_spaces,
+                    ai_summary=paper.ai_summary or info.ai_summary,
+                    ai_keywords=paper.ai_keywords or info.ai_keywords,
+                    published_on=paper.published_on or info.published_on,
+                )
+        papers.append(paper)
+        if progress is not None and (done % 10 == 0 or done == total):
+            progress(Progress(fetched.name, done, total, details=True))
+    return papers
+
+
+@dataclass(frozen=True)
+class _Limits:
+    end: float
+    """`time.monotonic()` past which the fetch gives up."""
+    deadline: float
+    max_bytes: int
+
+
+def _latest_day(timeout: float, limits: _Limits) -> dt.date | None:
+    """The listing day of the newest papers (no `date`: the API's most recent ones)."""
+    url = f"{endpoint()}/api/daily_papers?{urlencode([('p', '0'), ('limit', MAX_PAGE_SIZE)])}"
+    days = [paper.date for paper in _fetch_page(url, timeout, limits) if paper.date]
+    return max(days, default=None)
+
+
+def _collect(
+    request: FetchRequest,
+    timeout: float,
+    limits: _Limits,
+    max_pages: int,
+    progress: Callable[[Progress], None] | None,
+) -> Fetched:
+    name = request.describe()
+    asked = min(request.limit or MAX_PAGE_SIZE, MAX_PAGE_SIZE)
     papers: list[Paper] = []
     seen: set[str] = set()
-    page = 0
-    while len(papers) < request.limit:
-        found = _fetch_page(build_url(request, page), timeout)
+    biggest = 0
+    truncated = False
+    pages = 0
+    while True:
+        if pages == max_pages:
+            truncated = True
+            break
+        found = _fetch_page(build_url(request, pages), timeout, limits)
+        pages += 1
         before = len(papers)
         for paper in found:
             if paper.id not in seen:
                 seen.add(paper.id)
+                if request.date is not None and paper.date is None:
+                    paper = replace(paper, date=request.date)
                 papers.append(replace(paper, rank=len(papers) + 1))
-        if len(found) < page_size or len(papers) == before:
-            break  # the last page, or a server that ignores `p`
-        page += 1
-    return papers[: request.limit]
+        if progress is not None:
+            progress(Progress(name, pages, len(papers)))
+        if request.limit is not None and len(papers) >= request.limit:
+            break
+        if len(papers) == before:
+            break  # an empty page ends the list; so does a server that ignores `p`
+        if len(found) < asked and len(found) < biggest:
+            break  # a short page: the last one
+        biggest = max(biggest, len(found))
+    return Fetched(papers[: request.limit], name, request.label(), pages, truncated)
 
 
-def _fetch_page(url: str, timeout: float) -> list[Paper]:
-    body = _download(url, timeout)
+def _fetch_page(
+    url: str, timeout: float, limits: _Limits, *, want_list: bool = True
+) -> list[Paper]:
+    body = _download(url, timeout, limits)
     host = _host(url)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{host} sent a malformed response: not UTF-8 text ({url})") from None
-    _check_is_list(text, host, url)
+    if want_list:
+        _check_is_list(text, host, url)
     try:
         return parse_hf_json(text, source=url).papers
     except UserError as exc:
@@ -205,25 +397,69 @@ def _check_is_list(text: str, host: str, url: str) -> None:
     if start == "[" or start != "{":
         return  # a list, or not JSON at all: the parser says what is wrong
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return
+        data = loads(text, url)
+    except UserError:
+        return  # the parser says what is wrong
     error = data.get("error") if isinstance(data, dict) else None
     detail = f" saying {_quote(error)}" if isinstance(error, str) else ""
     raise UserError(f"{host} sent a malformed response: an object, not a list of papers{detail}")
 
 
-def _download(url: str, timeout: float) -> bytes:
-    """The response body, or a `UserError` naming what went wrong on the way."""
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only within the same scheme and host; anything else is refused."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        old, new = urlsplit(req.full_url), urlsplit(newurl)
+        if (new.scheme, new.netloc) != (old.scheme, old.netloc):
+            target = strip_controls(new.netloc or newurl)[:100]
+            raise UserError(f"{old.netloc} redirected to another host ({target!r}); not followed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_SameHostRedirects)
+
+
+def _download(url: str, timeout: float, limits: _Limits) -> bytes:
+    """The response body, or a `UserError` naming what went wrong on the way.
+
+    The deadline is checked before the request and between reads, so the whole fetch can
+    overrun it by at most one `timeout`.
+    """
     host = _host(url)
+    remaining = limits.end - time.monotonic()
+    if remaining <= 0:
+        raise _past_deadline(host, limits)
     request = urllib.request.Request(
         url,
         headers={"Accept": "application/json", "User-Agent": f"papershelf/{__version__}"},
     )
+    got = 0
+    declared: int | None = None
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data: bytes = response.read()
-            return data
+        with _OPENER.open(request, timeout=min(timeout, remaining)) as response:
+            length = response.headers.get("Content-Length")
+            declared = int(length) if length and length.isdigit() else None
+            if declared is not None and declared > limits.max_bytes:
+                raise _too_big(host, limits, url)
+            chunks: list[bytes] = []
+            while chunk := response.read1(_CHUNK):
+                got += len(chunk)
+                if got > limits.max_bytes:
+                    raise _too_big(host, limits, url)
+                if time.monotonic() > limits.end:
+                    raise _past_deadline(host, limits)
+                chunks.append(chunk)
+            if declared is not None and got < declared:
+                raise http.client.IncompleteRead(b"", declared - got)
+            return b"".join(chunks)
     except urllib.error.HTTPError as exc:
         reason = f" {exc.reason}" if exc.reason else ""
         raise UserError(
@@ -231,13 +467,13 @@ def _download(url: str, timeout: float) -> bytes:
         ) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise _timed_out(host, timeout) from None
+            raise _timed_out(host, timeout, limits) from None
         raise UserError(f"cannot reach {host}: {_os_reason(exc.reason)}") from None
     except TimeoutError:
-        raise _timed_out(host, timeout) from None
+        raise _timed_out(host, timeout, limits) from None
     except http.client.IncompleteRead as exc:
-        got, expected = len(exc.partial), exc.expected
-        more = f" of {got + expected}" if expected is not None else ""
+        got += len(exc.partial)
+        more = f" of {declared}" if declared is not None else ""
         raise UserError(
             f"{host} sent a malformed response: truncated after {got}{more} bytes ({url})"
         ) from None
@@ -247,7 +483,20 @@ def _download(url: str, timeout: float) -> bytes:
         raise UserError(f"cannot reach {host}: {_os_reason(exc)}") from None
 
 
-def _timed_out(host: str, timeout: float) -> UserError:
+def _too_big(host: str, limits: _Limits, url: str) -> UserError:
+    size = f"{limits.max_bytes / 1024 / 1024:g} MB"
+    return UserError(f"{host} sent more than {size} for one page; not a list of papers ({url})")
+
+
+def _past_deadline(host: str, limits: _Limits) -> UserError:
+    return UserError(
+        f"fetching from {host} took longer than {limits.deadline:g} s in all; nothing was stored"
+    )
+
+
+def _timed_out(host: str, timeout: float, limits: _Limits) -> UserError:
+    if time.monotonic() + 0.05 >= limits.end:  # the wait was cut short to meet the deadline
+        return _past_deadline(host, limits)
     return UserError(f"{host} did not answer: timed out after {timeout:g} s")
 
 
@@ -255,7 +504,7 @@ def _error_detail(exc: urllib.error.HTTPError) -> str:
     """The API's own explanation (`{"error": "..."}`), when the error body carries one."""
     try:
         body = exc.read(64 * 1024)
-        data = json.loads(body.decode("utf-8"))
+        data = loads(body.decode("utf-8"), "")
     except Exception:  # the detail is a bonus; the status line already tells the story
         return ""
     error = data.get("error") if isinstance(data, dict) else None

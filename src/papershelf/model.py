@@ -63,6 +63,21 @@ class Paper:
     upvotes: int | None = None
     github_stars: int | None = None
     num_comments: int | None = None
+    published_on: dt.date | None = None
+    """The arXiv publication day (`paper.publishedAt`), beside `date`, the listing day."""
+    ai_summary: str | None = None
+    """Hugging Face's generated one-paragraph summary (`ai_summary`)."""
+    ai_keywords: tuple[str, ...] = ()
+    organization: str | None = None
+    """The organisation the paper is listed under (its display name)."""
+    submitted_by: str | None = None
+    """The Hugging Face user name of who put the paper on Daily Papers."""
+    hidden_authors: int = 0
+    """Authors the API marks `hidden`: left out of `authors`, as the web page leaves them out."""
+    num_models: int | None = None
+    """Models linked to the paper (only `/api/papers/{id}` says)."""
+    num_datasets: int | None = None
+    num_spaces: int | None = None
 
     @property
     def arxiv_url(self) -> str | None:
@@ -106,12 +121,25 @@ class Paper:
             "upvotes": self.upvotes,
             "github_stars": self.github_stars,
             "num_comments": self.num_comments,
+            "published_on": self.published_on.isoformat() if self.published_on else None,
+            "ai_summary": self.ai_summary,
+            "ai_keywords": list(self.ai_keywords),
+            "organization": self.organization,
+            "submitted_by": self.submitted_by,
+            "hidden_authors": self.hidden_authors,
+            "num_models": self.num_models,
+            "num_datasets": self.num_datasets,
+            "num_spaces": self.num_spaces,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
-        """Inverse of `to_dict`; raises KeyError/TypeError/ValueError on a malformed mapping."""
+        """Inverse of `to_dict`; raises KeyError/TypeError/ValueError on a malformed mapping.
+
+        Fields added later (`published_on` onwards) may be missing: older stored copies lack them.
+        """
         date = data.get("date")
+        published_on = data.get("published_on")
         return cls(
             id=str(data["id"]),
             title=str(data["title"]),
@@ -127,11 +155,24 @@ class Paper:
             upvotes=_opt_int(data.get("upvotes")),
             github_stars=_opt_int(data.get("github_stars")),
             num_comments=_opt_int(data.get("num_comments")),
+            published_on=dt.date.fromisoformat(published_on) if published_on else None,
+            ai_summary=_opt_str(data.get("ai_summary")),
+            ai_keywords=tuple(str(k) for k in data.get("ai_keywords") or ()),
+            organization=_opt_str(data.get("organization")),
+            submitted_by=_opt_str(data.get("submitted_by")),
+            hidden_authors=int(data.get("hidden_authors") or 0),
+            num_models=_opt_int(data.get("num_models")),
+            num_datasets=_opt_int(data.get("num_datasets")),
+            num_spaces=_opt_int(data.get("num_spaces")),
         )
 
 
 def _opt_int(value: Any) -> int | None:
     return None if value is None else int(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    return str(value) if value else None
 
 
 # Each slot's own setter, in field order (a slots dataclass lists its fields as its slots).
@@ -153,6 +194,15 @@ def make_paper(
     upvotes: int | None,
     github_stars: int | None,
     num_comments: int | None,
+    published_on: dt.date | None = None,
+    ai_summary: str | None = None,
+    ai_keywords: tuple[str, ...] = (),
+    organization: str | None = None,
+    submitted_by: str | None = None,
+    hidden_authors: int = 0,
+    num_models: int | None = None,
+    num_datasets: int | None = None,
+    num_spaces: int | None = None,
 ) -> Paper:
     """`Paper(...)` with every field given in order, built twice as fast, for bulk parsing.
 
@@ -160,7 +210,7 @@ def make_paper(
     slots through their own descriptors skips that. A unit test holds the two to the same result.
     """
     paper: Paper = object.__new__(Paper)
-    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13) = _SETTERS
+    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, *api) = _SETTERS
     s0(paper, id)
     s1(paper, title)
     s2(paper, abstract)
@@ -175,6 +225,10 @@ def make_paper(
     s11(paper, upvotes)
     s12(paper, github_stars)
     s13(paper, num_comments)
+    api_values: tuple[object, ...] = (published_on, ai_summary, ai_keywords, organization)
+    api_values += (submitted_by, hidden_authors, num_models, num_datasets, num_spaces)
+    for setter, value in zip(api, api_values, strict=True):
+        setter(paper, value)
     return paper
 
 
@@ -284,6 +338,10 @@ def _clean_paper(paper: Paper) -> Paper:
         abstract=strip_controls(paper.abstract),
         authors=tuple(strip_controls(a) for a in paper.authors),
         source=strip_controls(paper.source),
+        ai_summary=_opt_str(strip_controls(paper.ai_summary or "")),
+        ai_keywords=tuple(strip_controls(k) for k in paper.ai_keywords),
+        organization=_opt_str(strip_controls(paper.organization or "")),
+        submitted_by=_opt_str(strip_controls(paper.submitted_by or "")),
     )
 
 

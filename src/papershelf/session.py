@@ -454,15 +454,20 @@ class Session:
 
     # -- fetching ----------------------------------------------------------------------------
 
-    def fetch(self) -> tuple[int, int, Loaded | None]:
-        """Fetch today's papers into the library: (seen, new, the library when browsing it).
-        Network-bound: call it from a worker."""
-        from papershelf.fetch import FetchRequest, fetch_papers
+    def fetch(
+        self, progress: Callable[[str], None] | None = None
+    ) -> tuple[int, int, Loaded | None]:
+        """Fetch the latest daily list into the library: (seen, new, the library when browsing
+        it). `progress` gets one line per page. Network-bound: call it from a worker."""
+        from papershelf.fetch import FetchRequest, Progress, fetch_list
+
+        def report(step: Progress) -> None:
+            if progress is not None:
+                progress(str(step))
 
         store = self._writable()
-        request = FetchRequest()
-        papers = fetch_papers(request)
-        seen, new = store.add_to_library(papers, request.describe())
+        fetched = fetch_list(FetchRequest(), progress=report)
+        seen, new = store.add_to_library(fetched.papers, fetched.label)
         return seen, new, load_library(store) if self.library_mode else None
 
 

@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Label
 
 from papershelf.errors import UserError
+from papershelf.fetch import Fetched, FetchRequest, Progress
 from papershelf.model import Paper, paper_id
 from papershelf.store import Store
 from papershelf.ui.app import PapershelfApp
@@ -147,7 +148,16 @@ async def test_filters_combine_with_words() -> None:
 
 async def test_refresh_adds_todays_papers_to_the_library(monkeypatch: pytest.MonkeyPatch) -> None:
     today = [paper("A brand new paper", dt.date(2030, 1, 2), 1)]
-    monkeypatch.setattr("papershelf.fetch.fetch_papers", lambda request: today)
+    asked: list[FetchRequest] = []
+
+    def fetch_list(request: FetchRequest, **kwargs: object) -> Fetched:
+        asked.append(request)
+        progress = kwargs["progress"]
+        assert callable(progress)
+        progress(Progress("daily list of 2030-01-02", 1, 1))
+        return Fetched(today, "daily list of 2030-01-02", "hf:2030-01-02", pages=1)
+
+    monkeypatch.setattr("papershelf.fetch.fetch_list", fetch_list)
     app = library_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -156,13 +166,15 @@ async def test_refresh_adds_todays_papers_to_the_library(monkeypatch: pytest.Mon
         assert app.main.paper_list.border_title == "Papers 47/47"
         assert app.session.papers[0].title == "A brand new paper"
         assert any("1 new" in n.message for n in app._notifications)
+        assert asked == [FetchRequest()]  # the latest daily list, not the trending one
+        assert any("fetched page 1 (1 papers)" in n.message for n in app._notifications)
 
 
 async def test_refresh_offline_keeps_working(monkeypatch: pytest.MonkeyPatch) -> None:
-    def offline(request: object) -> list[Paper]:
+    def offline(request: object, **kwargs: object) -> Fetched:
         raise UserError("cannot reach huggingface.co: Name or service not known")
 
-    monkeypatch.setattr("papershelf.fetch.fetch_papers", offline)
+    monkeypatch.setattr("papershelf.fetch.fetch_list", offline)
     app = library_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

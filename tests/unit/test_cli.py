@@ -48,12 +48,16 @@ def test_list_json_has_the_documented_fields() -> None:
 
 def test_json_outputs_carry_the_link_after_the_paper_fields() -> None:
     papers = list_json()
-    assert list(papers[0])[-2:] == ["num_comments", "link"]
+    assert list(papers[0])[-2:] == ["num_spaces", "link"]
+    assert {"published_on", "ai_summary", "ai_keywords", "organization", "submitted_by"} <= set(
+        papers[0]
+    )
+    assert {"hidden_authors", "num_models", "num_datasets"} <= set(papers[0])
     assert all(p["link"] == p["code_url"] for p in papers if p["code_url"])
     assert str(papers[0]["link"]).startswith("https://huggingface.co/papers?q=")
     run("bookmarks", "add", str(papers[0]["id"]), "--year", "2025")
     saved = json.loads(run("bookmarks", "--format", "json")[1])
-    assert list(saved[0])[-7:-5] == ["num_comments", "link"]
+    assert list(saved[0])[-7:-5] == ["num_spaces", "link"]
     assert saved[0]["link"] == papers[0]["link"]
 
 

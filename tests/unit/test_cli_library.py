@@ -27,9 +27,9 @@ def library_size() -> int:
 
 def test_fetch_stores_papers_and_counts_new_ones(hub: FakeHub) -> None:
     hub.default = Reply(fixture_body())
-    code, text = run("fetch", "--date", "2025-03-24", "--sort", "published", "--limit", "5")
+    code, text = run("fetch", "--date", "2025-03-24", "--limit", "5")
     assert code == 0
-    assert text == "fetched 5 papers (hf:2025-03-24), 5 new in your library\n"
+    assert text == "fetched 5 papers (daily list of 2025-03-24), 5 new in your library\n"
     assert hub.query()["date"] == ["2025-03-24"]
     code, text = run("fetch", "--date", "2025-03-24")
     assert "0 new" in text

@@ -144,20 +144,18 @@ def test_a_bad_endpoint_is_a_user_error(monkeypatch: pytest.MonkeyPatch, value: 
 @pytest.mark.parametrize(
     ("request_", "expected"),
     [
-        (FetchRequest(), {"sort": ["trending"], "p": ["0"]}),
+        (FetchRequest(), {"p": ["0"], "limit": ["100"]}),
         (
             FetchRequest(date=dt.date(2025, 3, 24)),
-            {"date": ["2025-03-24"], "sort": ["trending"], "p": ["0"]},
+            {"date": ["2025-03-24"], "p": ["0"], "limit": ["100"]},
         ),
-        (
-            FetchRequest(week="2025-W13", sort="published"),
-            {"week": ["2025-W13"], "sort": ["publishedAt"], "p": ["0"]},
-        ),
+        (FetchRequest(week="2025-W13"), {"week": ["2025-W13"], "p": ["0"], "limit": ["100"]}),
         (
             FetchRequest(month="2025-03", limit=20),
-            {"month": ["2025-03"], "sort": ["trending"], "p": ["0"], "limit": ["20"]},
+            {"month": ["2025-03"], "p": ["0"], "limit": ["20"]},
         ),
-        (FetchRequest(limit=500), {"sort": ["trending"], "p": ["0"], "limit": ["100"]}),
+        (FetchRequest(trending=True), {"sort": ["trending"], "p": ["0"], "limit": ["100"]}),
+        (FetchRequest(limit=500), {"p": ["0"], "limit": ["100"]}),
     ],
 )
 def test_build_url_sends_the_documented_parameters(
@@ -173,7 +171,7 @@ def test_build_url_sends_the_documented_parameters(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"date": dt.date(2025, 3, 24), "week": "2025-W13"}, "one of date, week or month"),
+        ({"date": dt.date(2025, 3, 24), "week": "2025-W13"}, "one of date, week, month or"),
         ({"week": "2025-W13", "month": "2025-03"}, "not week and month"),
         ({"week": "2025-13"}, "week expects YYYY-Www"),
         ({"week": "2025-W00"}, "week expects YYYY-Www"),
@@ -182,8 +180,7 @@ def test_build_url_sends_the_documented_parameters(
         ({"month": "2025-3"}, "month expects YYYY-MM"),
         ({"month": "2025-13"}, "month expects YYYY-MM"),
         ({"month": "2025-03-01"}, "month expects YYYY-MM"),
-        ({"sort": "hot"}, "unknown sort 'hot': use trending or published"),
-        ({"sort": "publishedAt"}, "unknown sort"),
+        ({"date": dt.date(2025, 3, 24), "trending": True}, "not date and trending"),
         ({"limit": 0}, "limit must be a whole number of at least 1"),
         ({"limit": -5}, "limit must be"),
         ({"limit": True}, "limit must be"),
@@ -194,11 +191,17 @@ def test_request_validation(fields: dict[str, object], message: str) -> None:
         FetchRequest(**fields)  # type: ignore[arg-type]
 
 
-def test_valid_requests_and_their_labels() -> None:
-    assert FetchRequest(week="2020-W53").describe() == "hf:2020-W53"  # 2020 has a week 53
-    assert FetchRequest(date=dt.date(2025, 3, 24)).describe() == "hf:2025-03-24"
-    assert FetchRequest(month="2025-03").describe() == "hf:2025-03"
-    assert FetchRequest().describe() == "hf:today"
+def test_valid_requests_their_names_and_labels() -> None:
+    assert FetchRequest(week="2020-W53").label() == "hf:2020-W53"  # 2020 has a week 53
+    assert FetchRequest(date=dt.date(2025, 3, 24)).label() == "hf:2025-03-24"
+    assert FetchRequest(month="2025-03").label() == "hf:2025-03"
+    assert FetchRequest(trending=True).label() == "hf:trending"
+    assert FetchRequest().label() == "hf:latest"
+    assert FetchRequest(week="2020-W53").describe() == "week 2020-W53"
+    assert FetchRequest(date=dt.date(2025, 3, 24)).describe() == "daily list of 2025-03-24"
+    assert FetchRequest(month="2025-03").describe() == "month 2025-03"
+    assert FetchRequest(trending=True).describe() == "trending list"
+    assert FetchRequest().describe() == "latest daily list"
 
 
 def test_parse_day() -> None:
@@ -221,8 +224,9 @@ def test_request_validation_only_raises_user_errors(week: str, month: str) -> No
 def test_fetch_parses_the_daily_list(hub: FakeHub) -> None:
     hub.default = Reply(fixture_body())
     papers = fetch_papers(FetchRequest(date=dt.date(2025, 3, 24)))
-    assert hub.query() == {"date": ["2025-03-24"], "sort": ["trending"], "p": ["0"]}
-    assert len(hub.paths) == 1
+    assert hub.query(0) == {"date": ["2025-03-24"], "p": ["0"], "limit": ["100"]}
+    assert hub.query(1) == {"date": ["2025-03-24"], "p": ["1"], "limit": ["100"]}
+    assert len(hub.paths) == 2  # page 1 repeated page 0: nothing new, the end
     assert [p.id for p in papers] == [
         "arxiv:2503.18101",
         "arxiv:2503.17755",
@@ -238,7 +242,7 @@ def test_fetch_parses_the_daily_list(hub: FakeHub) -> None:
     assert first.code_url == "https://github.com/okafor-lab/sparse-routing"
     assert first.project_url == "https://okafor-lab.github.io/sparse-routing/"
     assert (first.upvotes, first.github_stars, first.num_comments) == (87, 412, 4)
-    assert first.source == f"{hub.url}/api/daily_papers?date=2025-03-24&sort=trending&p=0"
+    assert first.source == f"{hub.url}/api/daily_papers?date=2025-03-24&p=0&limit=100"
     assert {p.date for p in papers} == {dt.date(2025, 3, 24)}
     assert [p.rank for p in papers] == [1, 2, 3, 4, 5]
     assert papers[2].code_url == "https://github.com/tsilva/lora-align"  # tree/main trimmed
@@ -250,8 +254,9 @@ def test_fetch_parses_the_daily_list(hub: FakeHub) -> None:
     ("request_", "expected"),
     [
         (FetchRequest(week="2025-W13"), {"week": ["2025-W13"]}),
-        (FetchRequest(month="2025-03", sort="published"), {"month": ["2025-03"]}),
-        (FetchRequest(limit=3), {"limit": ["3"]}),
+        (FetchRequest(month="2025-03"), {"month": ["2025-03"]}),
+        (FetchRequest(trending=True), {"sort": ["trending"]}),
+        (FetchRequest(week="2025-W13", limit=3), {"limit": ["3"]}),
     ],
 )
 def test_fetch_sends_the_request_it_was_given(
@@ -262,14 +267,14 @@ def test_fetch_sends_the_request_it_was_given(
     sent = hub.query(0)
     for key, value in expected.items():
         assert sent[key] == value
-    assert sent["sort"] == ["publishedAt" if request_.sort == "published" else "trending"]
+    assert ("sort" in sent) == request_.trending  # listing-day lists are not "trending"
     assert sent["p"] == ["0"]
     assert len(papers) == (request_.limit or 5)
 
 
 def test_a_limit_above_one_page_fetches_pages_until_it_is_met(hub: FakeHub) -> None:
     hub.queued.extend([Reply(items(0, 100)), Reply(items(100, 100)), Reply(items(200, 100))])
-    papers = fetch_papers(FetchRequest(limit=150))
+    papers = fetch_papers(FetchRequest(week="2025-W13", limit=150))
     assert [hub.query(n)["p"] for n in range(len(hub.paths))] == [["0"], ["1"]]
     assert {hub.query(n)["limit"][0] for n in range(len(hub.paths))} == {"100"}
     assert len(papers) == 150
@@ -279,14 +284,14 @@ def test_a_limit_above_one_page_fetches_pages_until_it_is_met(hub: FakeHub) -> N
 
 def test_a_short_page_ends_the_list(hub: FakeHub) -> None:
     hub.queued.extend([Reply(items(0, 100)), Reply(items(100, 7))])
-    papers = fetch_papers(FetchRequest(limit=300))
+    papers = fetch_papers(FetchRequest(week="2025-W13", limit=300))
     assert len(hub.paths) == 2
     assert len(papers) == 107
 
 
 def test_a_server_ignoring_the_page_number_does_not_loop(hub: FakeHub) -> None:
     hub.default = Reply(items(0, 100))
-    papers = fetch_papers(FetchRequest(limit=1000))
+    papers = fetch_papers(FetchRequest(week="2025-W13", limit=1000))
     assert len(hub.paths) == 2  # the second page added nothing new
     assert len(papers) == 100
 
@@ -331,6 +336,7 @@ def test_a_server_that_does_not_answer_times_out(hub: FakeHub) -> None:
 def test_the_default_timeout_is_ten_seconds() -> None:
     assert fetch.DEFAULT_TIMEOUT_S == 10.0
     assert fetch_papers.__kwdefaults__ == {"timeout": 10.0}
+    assert (fetch.fetch_list.__kwdefaults__ or {}).get("timeout") == 10.0
 
 
 def test_an_http_error_names_the_status_and_the_api_message(hub: FakeHub) -> None:
@@ -341,7 +347,7 @@ def test_an_http_error_names_the_status_and_the_api_message(hub: FakeHub) -> Non
     host = urlsplit(hub.url).netloc
     assert message.startswith(f"{host} answered HTTP 500 Internal Server Error ('Internal")
     assert "\x1b" not in message and "\n" not in message
-    assert message.endswith("/api/daily_papers?date=2025-03-24&sort=trending&p=0")
+    assert message.endswith("/api/daily_papers?date=2025-03-24&p=0&limit=100")
 
 
 def test_an_http_error_without_a_json_body(hub: FakeHub) -> None:

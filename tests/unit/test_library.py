@@ -188,6 +188,10 @@ def test_a_poorer_later_copy_keeps_what_the_richer_one_knew(db: Store) -> None:
         code_url="https://github.com/a/b",
         project_url="https://a.example",
         abstract="From the API.",
+        ai_summary="A short summary.",
+        ai_keywords=("graphs",),
+        published_on=dt.date(2025, 3, 20),
+        num_models=3,
     )
     poor = paper(1, FETCH_DAY, abstract="From a digest, reworded.")
     db.add_to_library([rich], "hf:2025-03-24")
@@ -197,6 +201,8 @@ def test_a_poorer_later_copy_keeps_what_the_richer_one_knew(db: Store) -> None:
     assert stored.authors == ("Ada", "Bo") and stored.upvotes == 12
     assert stored.code_url == "https://github.com/a/b"
     assert stored.project_url == "https://a.example"
+    assert stored.ai_summary == "A short summary." and stored.ai_keywords == ("graphs",)
+    assert stored.published_on == dt.date(2025, 3, 20) and stored.num_models == 3
 
 
 def test_importing_is_one_transaction(db: Store, monkeypatch: pytest.MonkeyPatch) -> None:

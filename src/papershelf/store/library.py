@@ -54,8 +54,17 @@ _KEPT_FIELDS: dict[str, type] = {
     "upvotes": int,
     "github_stars": int,
     "num_comments": int,
+    "published_on": str,
+    "ai_summary": str,
+    "ai_keywords": list,
+    "organization": str,
+    "submitted_by": str,
+    "num_models": int,
+    "num_datasets": int,
+    "num_spaces": int,
 }
-"""With the type an earlier value must have to be kept (a damaged one is dropped)."""
+"""Fields a text digest lacks but the API gave: a later copy without them keeps these. With
+the type an earlier value must have to be kept (a damaged one is dropped)."""
 _LIBRARY_JSON = json.JSONEncoder(ensure_ascii=False)
 """One encoder for every row: `json.dumps` with options builds a new one per call."""
 _SQL_CHUNK = 500

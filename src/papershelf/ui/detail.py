@@ -26,23 +26,65 @@ def _label_link(label: str, url: str) -> Content:
     return Content.styled(label, Style(link=url, underline=True) + Style.parse("$accent"))
 
 
-def render_paper(paper: Paper, bookmark: Bookmark | None = None, *, read: bool = False) -> Content:
-    """The detail text of one paper, as inert styled content."""
-    parts: list[Content] = [Content.styled(paper.title, "bold")]
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _meta(paper: Paper, *, read: bool) -> list[str]:
+    """The muted line under the title: days, rank, votes, stars, comments, authors."""
     meta = []
-    if paper.date:
+    if paper.date and paper.published_on:
+        meta.append("listed " + paper.date.strftime("%a %d %b %Y"))
+        meta.append("arXiv " + paper.published_on.strftime("%d %b %Y"))
+    elif paper.date:
         meta.append(paper.date.strftime("%a %d %b %Y"))
+    elif paper.published_on:
+        meta.append("arXiv " + paper.published_on.strftime("%d %b %Y"))
     if paper.rank:
         meta.append(f"#{paper.rank} of the day")
     if paper.upvotes is not None:
         meta.append(f"▲ {paper.upvotes}")
+    if paper.github_stars is not None:
+        meta.append(_plural(paper.github_stars, "star"))
+    if paper.num_comments:
+        meta.append(_plural(paper.num_comments, "comment"))
     if paper.authors:
         shown = ", ".join(paper.authors[:6])
         meta.append(shown + (f" +{len(paper.authors) - 6}" if len(paper.authors) > 6 else ""))
+    if paper.hidden_authors:
+        meta.append(f"{paper.hidden_authors} hidden")
     if read:
         meta.append("read")
+    return meta
+
+
+def _hub_line(paper: Paper) -> str:
+    """Organisation, submitter and the linked models/datasets/Spaces, when the API gave them."""
+    parts = []
+    if paper.organization:
+        parts.append(paper.organization)
+    if paper.submitted_by:
+        parts.append(f"submitted by {paper.submitted_by}")
+    counts = (
+        (paper.num_models, "model"),
+        (paper.num_datasets, "dataset"),
+        (paper.num_spaces, "Space"),
+    )
+    linked = [_plural(n, word) for n, word in counts if n is not None]
+    if linked:
+        parts.append(", ".join(linked) + " linked")
+    return " · ".join(parts)
+
+
+def render_paper(paper: Paper, bookmark: Bookmark | None = None, *, read: bool = False) -> Content:
+    """The detail text of one paper, as inert styled content."""
+    parts: list[Content] = [Content.styled(paper.title, "bold")]
+    meta = _meta(paper, read=read)
     if meta:
         parts.append(Content.styled(" · ".join(meta), "$text-muted"))
+    hub = _hub_line(paper)
+    if hub:
+        parts.append(Content.styled(hub, "$text-muted"))
     if bookmark is not None:
         tags = " ".join(f"#{t}" for t in bookmark.tags)
         mark = f"★ bookmarked · {bookmark.state}" + (f" · {tags}" if tags else "")
@@ -67,6 +109,13 @@ def render_paper(paper: Paper, bookmark: Bookmark | None = None, *, read: bool =
             )
         )
     parts.extend(links)
+    if paper.ai_summary or paper.ai_keywords:
+        parts.append(Content(""))
+        parts.append(Content.styled("AI summary", "bold $accent"))
+        if paper.ai_summary:
+            parts.append(Content(paper.ai_summary))
+        if paper.ai_keywords:
+            parts.append(Content.styled(", ".join(paper.ai_keywords), "$text-muted"))
     parts.append(Content(""))
     parts.append(Content(paper.abstract or "(no abstract in the digest)"))
     if bookmark is not None and bookmark.note:

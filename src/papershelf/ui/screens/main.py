@@ -458,8 +458,11 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False, description="fetch")
     def fetch_today(self) -> None:
+        def progress(line: str) -> None:  # one line per page, from this worker thread
+            self.app.call_from_thread(self.notify, line, timeout=3)
+
         try:
-            seen, new, library = self.session.fetch()
+            seen, new, library = self.session.fetch(progress)
         except UserError as exc:
             self.post_message(FetchDone(error=str(exc)))
             return
@@ -477,7 +480,7 @@ class MainScreen(Screen[None]):
             )
             return
         if not message.seen:
-            self.notify("Hugging Face lists no papers for today yet.")
+            self.notify("Hugging Face lists no daily papers yet.")
             return
         where = "" if self.session.library_mode else " (run papershelf with no file to browse them)"
         self.notify(f"Fetched {message.seen} papers, {message.new} new in your library{where}.")
