@@ -75,7 +75,6 @@ async def child_library(t0: float) -> dict[str, Any]:
 
     sys.path.insert(0, str(BENCH))
     from measure_app import key_event
-
     from papershelf.ui.app import PapershelfApp
 
     app = PapershelfApp(sources=[], year=YEAR)
@@ -125,8 +124,9 @@ async def child_library(t0: float) -> dict[str, Any]:
 
 async def child_empty(t0: float) -> dict[str, Any]:
     sys.path.insert(0, str(BENCH))
-    from empty_app import EmptyApp
     from textual.widgets import Static
+
+    from empty_app import EmptyApp
 
     app = EmptyApp()
     async with app.run_test(size=SIZE):
@@ -392,7 +392,7 @@ def extrapolate(small: dict[str, Any], big: dict[str, Any]) -> list[str]:
     keys = [("first_paint_reopen", "open to first paint (reopen)", "s", 0.6),
             ("full_reopen", "open to full-quality answer (reopen)", "s", 1.5),
             ("full_after", "same after +100 papers", "s", 1.5),
-            ("import", f"import of the whole digest", "s", None),
+            ("import", "import of the whole digest", "s", None),
             ("list", "`list --query`", "s", None),
             ("rss", "peak RSS", "MB", 350),
             ("db_mb", "database on disk", "MB", None),
@@ -497,7 +497,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument("--child", choices=("library", "empty"), help=argparse.SUPPRESS)
     parser.add_argument("--t0", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--report", type=Path, nargs="+", metavar="JSON",
+                        help="render the section from saved bench/out/library-N.json files")
     args = parser.parse_args(argv)
+    if args.report:
+        saved = [json.loads(p.read_text()) for p in args.report]
+        text = section(saved, argv, 0.0, loadavg(), loadavg())
+        print(text)
+        if args.write:
+            write_results(text)
+        return 0
     if args.child:
         run = child_library if args.child == "library" else child_empty
         print(json.dumps(asyncio.run(run(args.t0))))
