@@ -28,16 +28,28 @@ def library() -> Any:
 
 
 def session(paint: float, full: float, shown: int = 7) -> dict[str, Any]:
-    return {"first_paint_s": paint, "full_answer_s": full, "loaded_s": paint, "index_s": full,
-            "filter_value": "shadowy activaton", "shown": shown, "peak_rss_mb": 300.0}
+    return {
+        "first_paint_s": paint,
+        "full_answer_s": full,
+        "loaded_s": paint,
+        "index_s": full,
+        "filter_value": "shadowy activaton",
+        "shown": shown,
+        "peak_rss_mb": 300.0,
+    }
 
 
 def result(n: int, scale: float) -> dict[str, Any]:
     times = {"list": [0.5 * scale], "fzf_e": [1.0 * scale], "fzf": [3.0 * scale]}
     counts = {"list": 7, "fzf_e": 0, "fzf": 100}
     return {
-        "n": n, "runs": 1, "import_s": 10.0 * scale, "db_mb": 100.0 * scale,
-        "index_mb": 50.0 * scale, "cli_count": 7, "cli_count_after": 7,
+        "n": n,
+        "runs": 1,
+        "import_s": 10.0 * scale,
+        "db_mb": 100.0 * scale,
+        "index_mb": 50.0 * scale,
+        "cli_count": 7,
+        "cli_count_after": 7,
         "empty": [{"first_paint_s": 0.2, "peak_rss_mb": 50.0}],
         "first": [session(2.0 * scale, 6.0 * scale)],
         "reopen": [session(1.0 * scale, 1.2 * scale)],
@@ -48,8 +60,13 @@ def result(n: int, scale: float) -> dict[str, Any]:
 
 
 def test_section_rows_and_placement(library: Any, tmp_path: Path, monkeypatch: Any) -> None:
-    text = library.section([result(10_000, 0.1), result(100_000, 1.0)], ["--runs", "1"], 60.0,
-                           "1.00, 1.00, 1.00", "2.00, 2.00, 2.00")
+    text = library.section(
+        [result(10_000, 0.1), result(100_000, 1.0)],
+        ["--runs", "1"],
+        60.0,
+        "1.00, 1.00, 1.00",
+        "2.00, 2.00, 2.00",
+    )
     assert text.startswith(library.SECTION)
     assert text.count("| PASS |") + text.count("| MISS |") == 8
     assert "1M (linear)" in text

@@ -368,6 +368,7 @@ async def test_unreadable_source_shows_the_error(tmp_path: Path) -> None:
         shown = "".join(row_text(app, y).strip() for y in range(5))
         assert "empty.txt" in shown
         assert app.is_running
+        assert app.main.paper_list.border_title == "Papers 0/0", "not 'reading…' forever"
 
 
 async def test_keys_typed_in_one_burst_run_in_order() -> None:

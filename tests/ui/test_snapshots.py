@@ -42,3 +42,41 @@ def test_bookmarks_view(snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=bookmark_two)
+
+
+def _after(*keys: str) -> Any:
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run
+
+
+def test_copy_menu(snap_compare: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after("y"))
+
+
+def test_note_editor(snap_compare: Any) -> None:
+    keys = ("b", "n", *"Read section 3 first")
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after(*keys))
+
+
+def test_tags_editor(snap_compare: Any) -> None:
+    keys = ("b", "t", *"graphs theory")
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after(*keys))
+
+
+def test_malformed_filter(snap_compare: Any) -> None:
+    keys = ("slash", *"graph tga:nlp")
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after(*keys))
+
+
+def test_no_match(snap_compare: Any) -> None:
+    keys = ("slash", *"zzzqqq")
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after(*keys))
+
+
+def test_unreadable_source(snap_compare: Any) -> None:
+    app = make_app(["no-such-digest.txt"])
+    assert snap_compare(app, terminal_size=(120, 40), run_before=settle)

@@ -187,6 +187,7 @@ class MainScreen(Screen[None]):
         self._done_loading()
         self.paper_list.empty_message = message.error
         self.paper_list.set_papers(())
+        self._update_title()
         self.notify(message.error, title="Could not read the digest", severity="error", timeout=10)
 
     def _done_loading(self) -> None:
