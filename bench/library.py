@@ -149,7 +149,11 @@ def spawn_child(kind: str, home: Path) -> dict[str, Any]:
     t0 = time.time()
     done = subprocess.run(
         [sys.executable, __file__, "--child", kind, "--t0", repr(t0)],
-        env=env, capture_output=True, text=True, timeout=TIMEOUT_S + 60, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S + 60,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"child {kind} failed: {done.stderr[-2000:]}")
@@ -159,8 +163,9 @@ def spawn_child(kind: str, home: Path) -> dict[str, Any]:
 def run_cli(argv: list[str], home: Path) -> tuple[float, str]:
     env = {**os.environ, "PAPERSHELF_HOME": str(home)}
     start = time.perf_counter()
-    done = subprocess.run([*papershelf(), *argv], env=env, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [*papershelf(), *argv], env=env, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"papershelf {argv} failed: {done.stderr[-2000:]}")
@@ -298,8 +303,11 @@ def summarize(res: dict[str, Any]) -> dict[str, float]:
 def wrong_answers(res: dict[str, Any]) -> tuple[int, int]:
     """(sessions whose filter or count is wrong, sessions)."""
     bad = total = 0
-    for group, want in (("first", "cli_count"), ("reopen", "cli_count"),
-                        ("after_import", "cli_count_after")):
+    for group, want in (
+        ("first", "cli_count"),
+        ("reopen", "cli_count"),
+        ("after_import", "cli_count_after"),
+    ):
         for r in res[group]:
             total += 1
             if r["filter_value"] != QUERY or (group != "after_import" and r["shown"] != res[want]):
@@ -317,45 +325,107 @@ def table(res: dict[str, Any]) -> list[str]:
     e = s["empty_paint"]
     bad, total = wrong_answers(res)
     rows = [
-        ("Import the digest into an empty library", fmt_s(s["import"]), "report",
-         f"{n:,} papers; {res['db_mb']:.0f} MB on disk", "–", "reported"),
-        (f"Import {EXTRA} more papers into the library", fmt_s(s["import_extra"]), "≤ 1.0 s",
-         "–", "–", status(s["import_extra"] <= 1.0)),
-        ("Open to first paint, first open (no saved index)", fmt_s(s["first_paint_first"]),
-         "≤ 0.6 s", f"empty Textual app {fmt_s(e)}", f"{s['first_paint_first'] / e:.1f}×",
-         status(s["first_paint_first"] <= 0.6)),
-        ("Open to first paint, reopen (index saved)", fmt_s(s["first_paint_reopen"]), "≤ 0.6 s",
-         f"empty Textual app {fmt_s(e)}", f"{s['first_paint_reopen'] / e:.1f}×",
-         status(s["first_paint_reopen"] <= 0.6)),
-        ("Open to full-quality answer of a query typed at first paint, first open",
-         fmt_s(s["full_first"]), "report", f"empty Textual app {fmt_s(e)}",
-         f"{s['full_first'] / e:.1f}×", "reported"),
-        ("Open to full-quality answer of a query typed at first paint, reopen",
-         fmt_s(s["full_reopen"]), "≤ 1.5 s", f"empty Textual app {fmt_s(e)}",
-         f"{s['full_reopen'] / e:.1f}×", status(s["full_reopen"] <= 1.5)),
-        (f"Same, reopen after importing {EXTRA} more papers", fmt_s(s["full_after"]), "≤ 1.5 s",
-         f"empty Textual app {fmt_s(e)}", f"{s['full_after'] / e:.1f}×",
-         status(s["full_after"] <= 1.5)),
-        (f"`list --query \"{QUERY}\"` on the library", fmt_s(s["list"]), "≤ 0.3× fzf -e",
-         f"fzf -e {fmt_s(s['fzf_e'])}, fzf {fmt_s(s['fzf'])}",
-         f"{s['list'] / s['fzf_e']:.2f}× of fzf -e", status(s["list"] <= 0.3 * s["fzf_e"])),
-        ("Peak RSS (max over every app session)", f"{s['rss']:.0f} MB", "≤ 350 MB",
-         f"empty Textual app {s['empty_rss']:.0f} MB", f"{s['rss'] / s['empty_rss']:.1f}×",
-         status(s["rss"] <= 350)),
-        ("Keystrokes lost or answered wrongly while loading", f"{bad} of {total + 1} checks",
-         "0", f"`list --query` count {res['cli_count']}", "–", status(bad == 0)),
+        (
+            "Import the digest into an empty library",
+            fmt_s(s["import"]),
+            "report",
+            f"{n:,} papers; {res['db_mb']:.0f} MB on disk",
+            "–",
+            "reported",
+        ),
+        (
+            f"Import {EXTRA} more papers into the library",
+            fmt_s(s["import_extra"]),
+            "≤ 1.0 s",
+            "–",
+            "–",
+            status(s["import_extra"] <= 1.0),
+        ),
+        (
+            "Open to first paint, first open (no saved index)",
+            fmt_s(s["first_paint_first"]),
+            "≤ 0.6 s",
+            f"empty Textual app {fmt_s(e)}",
+            f"{s['first_paint_first'] / e:.1f}×",
+            status(s["first_paint_first"] <= 0.6),
+        ),
+        (
+            "Open to first paint, reopen (index saved)",
+            fmt_s(s["first_paint_reopen"]),
+            "≤ 0.6 s",
+            f"empty Textual app {fmt_s(e)}",
+            f"{s['first_paint_reopen'] / e:.1f}×",
+            status(s["first_paint_reopen"] <= 0.6),
+        ),
+        (
+            "Open to full-quality answer of a query typed at first paint, first open",
+            fmt_s(s["full_first"]),
+            "report",
+            f"empty Textual app {fmt_s(e)}",
+            f"{s['full_first'] / e:.1f}×",
+            "reported",
+        ),
+        (
+            "Open to full-quality answer of a query typed at first paint, reopen",
+            fmt_s(s["full_reopen"]),
+            "≤ 1.5 s",
+            f"empty Textual app {fmt_s(e)}",
+            f"{s['full_reopen'] / e:.1f}×",
+            status(s["full_reopen"] <= 1.5),
+        ),
+        (
+            f"Same, reopen after importing {EXTRA} more papers",
+            fmt_s(s["full_after"]),
+            "≤ 1.5 s",
+            f"empty Textual app {fmt_s(e)}",
+            f"{s['full_after'] / e:.1f}×",
+            status(s["full_after"] <= 1.5),
+        ),
+        (
+            f'`list --query "{QUERY}"` on the library',
+            fmt_s(s["list"]),
+            "≤ 0.3× fzf -e",
+            f"fzf -e {fmt_s(s['fzf_e'])}, fzf {fmt_s(s['fzf'])}",
+            f"{s['list'] / s['fzf_e']:.2f}× of fzf -e",
+            status(s["list"] <= 0.3 * s["fzf_e"]),
+        ),
+        (
+            "Peak RSS (max over every app session)",
+            f"{s['rss']:.0f} MB",
+            "≤ 350 MB",
+            f"empty Textual app {s['empty_rss']:.0f} MB",
+            f"{s['rss'] / s['empty_rss']:.1f}×",
+            status(s["rss"] <= 350),
+        ),
+        (
+            "Keystrokes lost or answered wrongly while loading",
+            f"{bad} of {total + 1} checks",
+            "0",
+            f"`list --query` count {res['cli_count']}",
+            "–",
+            status(bad == 0),
+        ),
     ]
-    out = ["| Figure | Measured (median) | Target | Reference (same run) | Ratio | Status |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        "| Figure | Measured (median) | Target | Reference (same run) | Ratio | Status |",
+        "|---|---|---|---|---|---|",
+    ]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return out
 
 
 def detail(res: dict[str, Any]) -> list[str]:
-    out = ["| Session | Runs | First rows painted | Whole list loaded | Index in | "
-           "Full-quality answer | Shown | Peak RSS |", "|---|---|---|---|---|---|---|---|"]
-    names = {"first": "first open (index-cache/ deleted)", "reopen": "reopen (index saved)",
-             "after_import": f"reopen after +{EXTRA} papers", "empty": "empty Textual app"}
+    out = [
+        "| Session | Runs | First rows painted | Whole list loaded | Index in | "
+        "Full-quality answer | Shown | Peak RSS |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    names = {
+        "first": "first open (index-cache/ deleted)",
+        "reopen": "reopen (index saved)",
+        "after_import": f"reopen after +{EXTRA} papers",
+        "empty": "empty Textual app",
+    }
     for g in ("empty", "first", "reopen", "after_import"):
         rs = res[g]
 
@@ -364,20 +434,27 @@ def detail(res: dict[str, Any]) -> list[str]:
             return fmt_s(med(vals)) if vals else "–"
 
         shown = ", ".join(str(r["shown"]) for r in rs) if "shown" in rs[0] else "–"
-        out.append(f"| {names[g]} | {len(rs)} | {m('first_paint_s')} | {m('loaded_s')} | "
-                   f"{m('index_s')} | {m('full_answer_s')} | {shown} | "
-                   f"{med([r['peak_rss_mb'] for r in rs]):.0f} MB |")
+        out.append(
+            f"| {names[g]} | {len(rs)} | {m('first_paint_s')} | {m('loaded_s')} | "
+            f"{m('index_s')} | {m('full_answer_s')} | {shown} | "
+            f"{med([r['peak_rss_mb'] for r in rs]):.0f} MB |"
+        )
     return out
 
 
 def list_table(res: dict[str, Any]) -> list[str]:
-    out = ["| Query | `list --query` | fzf -e --filter | fzf --filter | list / fzf -e | "
-           "Lines (list / fzf -e / fzf) |", "|---|---|---|---|---|---|"]
+    out = [
+        "| Query | `list --query` | fzf -e --filter | fzf --filter | list / fzf -e | "
+        "Lines (list / fzf -e / fzf) |",
+        "|---|---|---|---|---|---|",
+    ]
     for q, d in res["list"].items():
         t, c = d["times"], d["counts"]
-        out.append(f"| `{q}` | {fmt_s(med(t['list']))} | {fmt_s(med(t['fzf_e']))} | "
-                   f"{fmt_s(med(t['fzf']))} | {med(t['list']) / med(t['fzf_e']):.2f}× | "
-                   f"{c['list']} / {c['fzf_e']} / {c['fzf']} |")
+        out.append(
+            f"| `{q}` | {fmt_s(med(t['list']))} | {fmt_s(med(t['fzf_e']))} | "
+            f"{fmt_s(med(t['fzf']))} | {med(t['list']) / med(t['fzf_e']):.2f}× | "
+            f"{c['list']} / {c['fzf_e']} / {c['fzf']} |"
+        )
     return out
 
 
@@ -389,35 +466,48 @@ def extrapolate(small: dict[str, Any], big: dict[str, Any]) -> list[str]:
         slope = (b[key] - a[key]) / (nb - na)
         return slope, b[key] + slope * (target - nb)
 
-    keys = [("first_paint_reopen", "open to first paint (reopen)", "s", 0.6),
-            ("full_reopen", "open to full-quality answer (reopen)", "s", 1.5),
-            ("full_after", "same after +100 papers", "s", 1.5),
-            ("import", "import of the whole digest", "s", None),
-            ("list", "`list --query`", "s", None),
-            ("rss", "peak RSS", "MB", 350),
-            ("db_mb", "database on disk", "MB", None),
-            ("index_mb", "saved index on disk", "MB", None)]
-    out = [f"| Figure | {na:,} | {nb:,} | Per paper (slope) | 1M (linear) | Target |",
-           "|---|---|---|---|---|---|"]
+    keys = [
+        ("first_paint_reopen", "open to first paint (reopen)", "s", 0.6),
+        ("full_reopen", "open to full-quality answer (reopen)", "s", 1.5),
+        ("full_after", "same after +100 papers", "s", 1.5),
+        ("import", "import of the whole digest", "s", None),
+        ("list", "`list --query`", "s", None),
+        ("rss", "peak RSS", "MB", 350),
+        ("db_mb", "database on disk", "MB", None),
+        ("index_mb", "saved index on disk", "MB", None),
+    ]
+    out = [
+        f"| Figure | {na:,} | {nb:,} | Per paper (slope) | 1M (linear) | Target |",
+        "|---|---|---|---|---|---|",
+    ]
     over: list[tuple[float, str]] = []
     for key, label, unit, tgt in keys:
         slope, v = at_1m(key)
         if unit == "s":
             cells = (fmt_s(a[key]), fmt_s(b[key]), f"{slope * 1e6:.1f} µs", fmt_s(v))
         else:
-            cells = (f"{a[key]:.0f} MB", f"{b[key]:.0f} MB", f"{slope * 1e3:.2f} kB",
-                     f"{v:,.0f} MB")
+            cells = (
+                f"{a[key]:.0f} MB",
+                f"{b[key]:.0f} MB",
+                f"{slope * 1e3:.2f} kB",
+                f"{v:,.0f} MB",
+            )
         tgt_txt = "–" if tgt is None else (f"≤ {tgt} s" if unit == "s" else f"≤ {tgt} MB")
         out.append(f"| {label} | " + " | ".join(cells) + f" | {tgt_txt} |")
         if tgt is not None:
             over.append((v / tgt, label))
     fzf_slope = (b["fzf_e"] - a["fzf_e"]) / (nb - na)
-    out.append(f"| fzf -e (reference) | {fmt_s(a['fzf_e'])} | {fmt_s(b['fzf_e'])} | "
-               f"{fzf_slope * 1e6:.1f} µs | {fmt_s(b['fzf_e'] + fzf_slope * (target - nb))} | – |")
+    out.append(
+        f"| fzf -e (reference) | {fmt_s(a['fzf_e'])} | {fmt_s(b['fzf_e'])} | "
+        f"{fzf_slope * 1e6:.1f} µs | {fmt_s(b['fzf_e'] + fzf_slope * (target - nb))} | – |"
+    )
     over.sort(reverse=True)
     out.append("")
-    out.append("Worst ratio to target at 1M (linear): " + ", ".join(
-        f"{label} {ratio:.1f}×" for ratio, label in over) + ".")
+    out.append(
+        "Worst ratio to target at 1M (linear): "
+        + ", ".join(f"{label} {ratio:.1f}×" for ratio, label in over)
+        + "."
+    )
     return out
 
 
@@ -426,13 +516,16 @@ def loadavg() -> str:
     return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
-def section(results: list[dict[str, Any]], argv: list[str], took: float,
-            load_before: str, load_after: str) -> str:
+def section(
+    results: list[dict[str, Any]], argv: list[str], took: float, load_before: str, load_after: str
+) -> str:
     big = results[-1]
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"_Written by `python bench/library.py {' '.join(argv)}` (took {took / 60:.1f} min); "
-        "rerun it to refresh this section._", "",
+        "rerun it to refresh this section._",
+        "",
         f"- **Date:** {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- **Load average (1, 5, 15 min):** {load_before} at the start, {load_after} at the "
         f"end; {os.cpu_count()} cores, shared with other engineers' test runs",
@@ -448,24 +541,42 @@ def section(results: list[dict[str, Any]], argv: list[str], took: float,
         "on screen; done when the index is in (`app.session.index is not None`), "
         "`keys_pending == 0`, `filter_query.raw` equals the typed text, and the screen has "
         "refreshed. The count shown is checked against `papershelf list --query`. Figures "
-        f"are medians of {big['runs']} runs; the reference is measured in the same run.", "",
-        f"### Targets ({big['n']:,} papers)", "",
-        *table(big), "",
-        "### App sessions (medians)", "",
-        *detail(big), "",
-        "### `list --query` vs fzf over the same papers (title and abstract, one line each)", "",
-        *list_table(big), "",
+        f"are medians of {big['runs']} runs; the reference is measured in the same run.",
+        "",
+        f"### Targets ({big['n']:,} papers)",
+        "",
+        *table(big),
+        "",
+        "### App sessions (medians)",
+        "",
+        *detail(big),
+        "",
+        "### `list --query` vs fzf over the same papers (title and abstract, one line each)",
+        "",
+        *list_table(big),
+        "",
     ]
     if len(results) > 1:
-        lines += [f"### Toward 1M papers: per-paper costs at {results[0]['n']:,} and "
-                  f"{big['n']:,}", "", *extrapolate(results[0], big), "", "<!-- 1M -->", ""]
+        lines += [
+            f"### Toward 1M papers: per-paper costs at {results[0]['n']:,} and {big['n']:,}",
+            "",
+            *extrapolate(results[0], big),
+            "",
+            "<!-- 1M -->",
+            "",
+        ]
     return "\n".join(lines)
 
 
 def _git() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "?"
 
@@ -483,22 +594,30 @@ def write_results(text: str) -> None:
     if first < 0:
         RESULTS.write_text(old.rstrip() + "\n\n" + text, encoding="utf-8")
     else:
-        RESULTS.write_text(old[: first + 1] + text.rstrip() + "\n" + old[first:],
-                           encoding="utf-8")
+        RESULTS.write_text(old[: first + 1] + text.rstrip() + "\n" + old[first:], encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--small", type=int, default=10_000,
-                        help="the second size for the per-paper slopes (0: skip)")
+    parser.add_argument(
+        "--small",
+        type=int,
+        default=10_000,
+        help="the second size for the per-paper slopes (0: skip)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument("--child", choices=("library", "empty"), help=argparse.SUPPRESS)
     parser.add_argument("--t0", type=float, help=argparse.SUPPRESS)
-    parser.add_argument("--report", type=Path, nargs="+", metavar="JSON",
-                        help="render the section from saved bench/out/library-N.json files")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="render the section from saved bench/out/library-N.json files",
+    )
     args = parser.parse_args(argv)
     if args.report:
         saved = [json.loads(p.read_text()) for p in args.report]

@@ -131,8 +131,8 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding(
         "r",
         "refresh",
-        "Refresh",
-        tooltip="Fetch today's papers from Hugging Face",
+        "Fetch",
+        tooltip="Fetch the latest daily list from Hugging Face",
         id="refresh",
     ),
     Binding("question_mark", "app.help", "Help", tooltip="Every key", id="help"),
