@@ -340,3 +340,46 @@ def test_a_read_only_store_reads_the_library_and_keeps_the_session_baseline(
             with pytest.raises(UserError, match="read-only"):
                 change()
     assert path.read_bytes() == before
+
+
+# --- one identity per paper ------------------------------------------------------------------
+
+
+def test_a_text_paper_fetched_later_with_its_arxiv_id_is_one_entry(db: Store) -> None:
+    """It used to become two entries, and its bookmark never learned the arXiv id."""
+    title = "Learnable Commutative Monoids for Graph Neural Networks"
+    text_copy = Paper(
+        id=paper_id(title), title=title, abstract="From the digest.", date=FETCH_DAY, rank=3
+    )
+    db.add_to_library([text_copy], "digest.txt")
+    db.mark_visit()
+    db.add(text_copy)
+    db.set_note(text_copy.id, "read section 3")
+    db.set_read(text_copy.id, True)
+    fetched = Paper(
+        id=paper_id(title, "2212.08541"),
+        title=title.replace("Graph", "graph"),  # the API's casing differs: same normalised title
+        abstract="From the API.",
+        date=FETCH_DAY + dt.timedelta(days=1),
+        rank=1,
+        arxiv_id="2212.08541",
+        authors=("Euan Ong", "Petar Veličković"),
+    )
+    assert db.add_to_library([fetched], "hf:2025-03-25") == (1, 0), "not a new paper"
+    [entry] = db.library()
+    assert entry.id == "arxiv:2212.08541" and entry.arxiv_id == "2212.08541"
+    assert entry.authors == ("Euan Ong", "Petar Veličković")
+    assert [day for day, _ in db.appearances(entry.id)] == [FETCH_DAY + dt.timedelta(1), FETCH_DAY]
+    assert db.read_ids() == {entry.id}
+    [bookmark] = db.bookmarks()
+    assert bookmark.paper.id == entry.id and bookmark.paper.arxiv_id == "2212.08541"
+    assert bookmark.note == "read section 3" and bookmark.paper.authors == entry.authors
+    assert db.get(text_copy.id) is None
+
+
+def test_a_different_title_with_an_arxiv_id_stays_its_own_entry(db: Store) -> None:
+    a = Paper(id=paper_id("Paper A"), title="Paper A", date=FETCH_DAY, rank=1)
+    b = Paper(id=paper_id("Paper B", "2501.00001"), title="Paper B", arxiv_id="2501.00001")
+    db.add_to_library([a], "digest.txt")
+    assert db.add_to_library([b], "hf") == (1, 1)
+    assert {p.id for p in db.library()} == {a.id, b.id}

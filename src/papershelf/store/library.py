@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from papershelf.errors import UserError
 from papershelf.locations import sample_digest
 from papershelf.model import Paper, format_time
+from papershelf.model import paper_id as title_id
 from papershelf.store import clock
 from papershelf.store.connection import DAMAGE_ERRORS, ROW_ERRORS, Database, salvage
 from papershelf.text import strip_controls
@@ -98,6 +99,19 @@ def _library_record(paper: Paper, earlier: str | bytes | None) -> dict[str, Any]
     return record
 
 
+def _refresh_bookmark_snapshot(db: sqlite3.Connection, paper: Paper) -> None:
+    """A bookmark's copy of `paper` gains what the arriving copy knows (its arXiv id, authors,
+    summary); what only the old copy had (a note-worthy abstract) is kept."""
+    row = db.execute("SELECT paper FROM bookmark WHERE paper_id = ?", (paper.id,)).fetchone()
+    if row is None:
+        return
+    record = _library_record(paper, row[0])
+    db.execute(
+        "UPDATE bookmark SET paper = ? WHERE paper_id = ?",
+        (_LIBRARY_JSON.encode(record), paper.id),
+    )
+
+
 def _decode_library_paper(paper_id: str, data: str, day: str | None, rank: int) -> Paper:
     record = json.loads(data)
     record["date"] = day
@@ -153,6 +167,7 @@ class Library(Database):
         """One transaction of `add_to_library`; returns how many papers were new."""
         with self._transaction(write=True) as db:
             before = self._library_count(db)
+            self._adopt_title_entries(db, batch)
             earlier = self._library_json(db, [paper.id for paper in batch])
             rows = []
             sightings = []
@@ -166,6 +181,42 @@ class Library(Database):
             db.executemany(_APPEARANCE_INSERT, sightings)
             db.execute(_BUMP_GENERATION, (_GENERATION,))
             return self._library_count(db) - before
+
+    @staticmethod
+    def _adopt_title_entries(db: sqlite3.Connection, batch: list[Paper]) -> None:
+        """One identity per paper: a paper arriving with its arXiv id takes over the entry its
+        title made earlier (from a text digest, which has no ids). The entry keeps when it was
+        first seen (so a new mark stays new), its days, its read mark and its bookmark, whose
+        snapshot gains the arriving fields; the arXiv id wins."""
+        by_title = {title_id(p.title): p for p in batch if p.arxiv_id and title_id(p.title) != p.id}
+        if not by_title:
+            return
+        olds = list(by_title)
+        for start in range(0, len(olds), _SQL_CHUNK):
+            chunk = olds[start : start + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found = db.execute(
+                f"SELECT paper_id, first_seen_at FROM library_paper WHERE paper_id IN ({marks})",
+                chunk,
+            ).fetchall()
+            for old, first_seen in found:
+                new = by_title[old].id
+                db.execute(
+                    "UPDATE OR IGNORE library_paper SET paper_id = ? WHERE paper_id = ?",
+                    (new, old),
+                )
+                db.execute(  # both existed: keep the earlier first sighting on the arXiv entry
+                    "UPDATE library_paper SET first_seen_at = min(first_seen_at, ?)"
+                    " WHERE paper_id = ?",
+                    (first_seen, new),
+                )
+                for table in ("appearance", "read_state", "bookmark"):
+                    db.execute(
+                        f"UPDATE OR IGNORE {table} SET paper_id = ? WHERE paper_id = ?", (new, old)
+                    )
+                    db.execute(f"DELETE FROM {table} WHERE paper_id = ?", (old,))
+                db.execute("DELETE FROM library_paper WHERE paper_id = ?", (old,))
+                _refresh_bookmark_snapshot(db, by_title[old])
 
     @staticmethod
     def _library_count(db: sqlite3.Connection) -> int:
