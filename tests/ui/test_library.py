@@ -184,3 +184,19 @@ async def test_refresh_offline_keeps_working(monkeypatch: pytest.MonkeyPatch) ->
         assert app.main.paper_list.border_title == "Papers 46/46"
         await pilot.press("j")
         assert app.main.paper_list.cursor == 1
+
+
+async def test_nothing_turns_read_at_launch_and_enter_marks_read() -> None:
+    """The first row used to be marked read 2 s after every launch, unlooked at."""
+    app = library_app(read_after=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = app.session.papers[0]
+        assert app.main.reading is None, "no read timer for a paper the list placed"
+        await pilot.press("slash", *"lemo")
+        await settle(pilot)
+        assert app.main.reading is None, "nor for the top result of a filter"
+        await pilot.press("enter", "enter")  # to the list, then read it
+        await settle(pilot)
+        assert app.main.paper_list.current is first
+        assert first.id in app.session.read_ids

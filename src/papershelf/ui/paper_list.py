@@ -86,12 +86,14 @@ class PaperList(ScrollView, can_focus=True):
     """Rows show the bookmark's state and tags (the bookmarks view) instead of badges."""
 
     class Highlighted(Message):
-        """The cursor moved to `paper` (None when the list is empty)."""
+        """The cursor moved to `paper` (None when the list is empty); `by_user` is False when
+        the list placed it (new papers, new results), True for keys, clicks and jumps."""
 
-        def __init__(self, paper_list: PaperList, paper: Paper | None) -> None:
+        def __init__(self, paper_list: PaperList, paper: Paper | None, by_user: bool) -> None:
             super().__init__()
             self.paper_list = paper_list
             self.paper = paper
+            self.by_user = by_user
 
         @property
         def control(self) -> PaperList:
@@ -113,6 +115,8 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.papers: Sequence[Paper] = ()
         self.order: npt.NDArray[np.int64] = EMPTY_ORDER
+        self._placing = False
+        """True while the list itself moves the cursor (not the reader)."""
         self.filter_query = Query()
         """The query whose answer is shown: its words are highlighted in titles."""
         self.empty_message = "No papers."
@@ -145,7 +149,11 @@ class PaperList(ScrollView, can_focus=True):
         if current is not None and len(order):
             hits = np.flatnonzero(order == current)
             cursor = int(hits[0]) if len(hits) else 0
-        self.cursor = cursor
+        self._placing = True
+        try:
+            self.cursor = cursor
+        finally:
+            self._placing = False
         self.refresh()
 
     @property
@@ -164,7 +172,11 @@ class PaperList(ScrollView, can_focus=True):
         """Put the cursor on the paper with `paper_id` if it is shown."""
         for row, index in enumerate(self.order):
             if self.papers[int(index)].id == paper_id:
-                self.cursor = row
+                self._placing = True
+                try:
+                    self.cursor = row
+                finally:
+                    self._placing = False
                 return
 
     # -- cursor ---------------------------------------------------------------------------
@@ -179,7 +191,7 @@ class PaperList(ScrollView, can_focus=True):
         # Typing in the filter often keeps the same paper on top: don't redraw its abstract.
         if current is not self._announced:
             self._announced = current
-            self.post_message(self.Highlighted(self, current))
+            self.post_message(self.Highlighted(self, current, by_user=not self._placing))
 
     def _scroll_to_cursor(self) -> None:
         height = max(1, self.scrollable_content_region.height)

@@ -271,7 +271,9 @@ class MainScreen(Screen[None]):
         paper = message.paper
         self._show_detail(paper)
         self._cancel_read_timer()
-        if paper is not None and paper.id not in self.session.read_ids:
+        # Only a paper the reader moved to starts its read timer: nothing turns read at launch
+        # or because a filter happened to put it on top.
+        if message.by_user and paper is not None and paper.id not in self.session.read_ids:
             self.reading = paper
             self._read_timer = self.set_timer(self.read_after, self.read_time_up)
 
@@ -289,8 +291,12 @@ class MainScreen(Screen[None]):
             self.detail.show(paper, self.session.bookmarks.get(paper.id), read=read)
 
     @on(PaperList.Selected)
-    def _selected(self) -> None:
+    def _selected(self, message: PaperList.Selected) -> None:
+        """Enter: read the abstract, which marks the paper read at once."""
         self.set_focus(self.detail)
+        self._cancel_read_timer()
+        if message.paper.id not in self.session.read_ids:
+            self._set_read(message.paper, True)
 
     def _current(self) -> Paper | None:
         paper = self.paper_list.current
