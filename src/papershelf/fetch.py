@@ -54,7 +54,7 @@ from papershelf.errors import UserError
 from papershelf.model import Paper
 from papershelf.parser import parse_hf_json
 from papershelf.parser.hfjson import loads
-from papershelf.text import strip_controls
+from papershelf.text import ellipsize, strip_controls
 from papershelf.urls import is_web_url
 
 __all__ = [
@@ -512,10 +512,7 @@ def _error_detail(exc: urllib.error.HTTPError) -> str:
 
 
 def _quote(text: str) -> str:
-    line = " ".join(strip_controls(text).split())
-    if len(line) > _ERROR_DETAIL_MAX:
-        line = line[: _ERROR_DETAIL_MAX - 1] + "…"
-    return repr(line)
+    return repr(ellipsize(" ".join(strip_controls(text).split()), _ERROR_DETAIL_MAX))
 
 
 def _os_reason(reason: object) -> str:

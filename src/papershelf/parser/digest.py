@@ -34,7 +34,7 @@ from papershelf.parser.paragraphs import (
     unwrap,
 )
 from papershelf.parser.results import STDIN, ParseResult, ParseWarning, SourceError, unique
-from papershelf.text import normalize_title
+from papershelf.text import ellipsize, normalize_title
 from papershelf.urls import find_arxiv_id
 
 # Lines of the web page / email that are not papers, compared casefolded with collapsed blanks.
@@ -358,7 +358,7 @@ def _line_breaks_in(block: str, pieces: list[str], plain: bool) -> int:
 
 
 def _excerpt(text: str, limit: int = 80) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return repr(ellipsize(text, limit))
 
 
 def parse_digest(

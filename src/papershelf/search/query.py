@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from papershelf.errors import UserError
 from papershelf.model import STATES, normalize_tags
 from papershelf.search.terms import WORD, ends_in_word, words
-from papershelf.text import fold, strip_controls
+from papershelf.text import ellipsize, fold, strip_controls
 from papershelf.urls import normalize_arxiv_id
 
 SYNTAX = """\
@@ -249,7 +249,4 @@ def _arxiv_value(value: str, token: str) -> str:
 
 def _show(text: str) -> str:
     """A user's term quoted for a message: controls removed, long ones cut."""
-    shown = strip_controls(text)
-    if len(shown) > _SHOWN_MAX:
-        shown = shown[: _SHOWN_MAX - 1] + "…"
-    return f"'{shown}'"
+    return f"'{ellipsize(strip_controls(text), _SHOWN_MAX)}'"
