@@ -21,11 +21,11 @@ from papershelf.text import terminal_safe
 
 if TYPE_CHECKING:
     from papershelf.search import Query
-    from papershelf.session import Loaded, Session
+    from papershelf.session import Found, Loaded, Session
     from papershelf.store import Store
 
 EXIT_USER_ERROR = 2
-COMMANDS = ("list", "bookmarks", "fetch", "import", "doctor")
+COMMANDS = ("list", "bookmarks", "fetch", "import", "similar", "recommend", "doctor")
 LIST_FORMATS = ("text", "json", "tsv")
 BOOKMARK_FORMATS = ("text", "json", "markdown", "bibtex", "csv")
 
@@ -115,6 +115,17 @@ def build_parser() -> tuple[_Parser, _Parser]:
     imp_lib = sub.add_parser("import", help="add digests (text or JSON) to the library")
     imp_lib.add_argument("sources", nargs="+", metavar="SOURCE")
     imp_lib.add_argument("--year", type=_year)
+
+    sim = sub.add_parser("similar", help="papers of your library most like one paper")
+    sim.add_argument("ref", metavar="PAPER", help="an id, an arXiv id, or an arXiv or HF URL")
+    sim.add_argument("-n", "--limit", type=_positive, default=10, help="how many (default 10)")
+    sim.add_argument("-f", "--format", choices=("text", "json"), default="text")
+
+    rec = sub.add_parser(
+        "recommend", help="unread papers of your library closest to your bookmarks"
+    )
+    rec.add_argument("-n", "--limit", type=_positive, default=20, help="how many (default 20)")
+    rec.add_argument("-f", "--format", choices=("text", "json"), default="text")
 
     doctor = sub.add_parser(
         "doctor", help="check the database for damage; --export saves what is readable"
@@ -321,6 +332,64 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _library(session: Session) -> Loaded:
+    from papershelf.session import load_library
+
+    if session.store is None:
+        raise UserError(session.store_error or "no library")
+    return load_library(session.store)
+
+
+def cmd_similar(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    session = _session(need_store=True)
+    try:
+        paper, found = session.similar_to(_library(session), args.ref, args.limit)
+    finally:
+        if session.store is not None:
+            session.store.close()
+    if args.format == "json":
+        out.write(_found_json(found))
+    else:
+        out.write(f"like: {_one_line(paper.title)}\n")
+        for item in found:
+            out.write(
+                f"{item.score:6.1f}  {_date(item.paper):<10}  {_one_line(item.paper.title)}\n"
+            )
+    return 0
+
+
+def cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    session = _session(need_store=True)
+    try:
+        found = session.recommended(_library(session), args.limit)
+    finally:
+        if session.store is not None:
+            session.store.close()
+    if not session.bookmarks:
+        print("papershelf: no bookmarks yet: recommendations start from them", file=err)
+    if args.format == "json":
+        out.write(_found_json(found))
+    else:
+        for item in found:
+            because = f"  (like: {_one_line(item.because.title)})" if item.because else ""
+            out.write(f"{_date(item.paper):<10}  {_one_line(item.paper.title)}{because}\n")
+    return 0
+
+
+def _found_json(found: Sequence[Found]) -> str:
+    import json
+
+    from papershelf.export import json_record
+
+    records = []
+    for item in found:
+        record = {**json_record(item.paper), "score": round(item.score, 3)}
+        if item.because is not None:
+            record["because"] = item.because.id
+        records.append(record)
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
 def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Exit 0 when the database is healthy, 1 when damage was found (2: could not check)."""
     from papershelf import locations
@@ -410,6 +479,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 "fetch": cmd_fetch,
                 "import": cmd_import,
                 "doctor": cmd_doctor,
+                "similar": cmd_similar,
+                "recommend": cmd_recommend,
             }
             return handlers[args.command](args, out, err)
         return run_app(app_parser.parse_args(argv), err)

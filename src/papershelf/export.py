@@ -46,10 +46,10 @@ def _safe_link(paper: Paper) -> str:
 def to_json(items: Items) -> str:
     """A JSON array; bookmarks as `Bookmark.to_dict`, papers as `Paper.to_dict`, each with the
     paper's `link` after the paper's fields (a reader gets the link `o` would open)."""
-    return json.dumps([_json_record(item) for item in items], ensure_ascii=False, indent=2) + "\n"
+    return json.dumps([json_record(item) for item in items], ensure_ascii=False, indent=2) + "\n"
 
 
-def _json_record(item: Bookmark | Paper) -> dict[str, Any]:
+def json_record(item: Bookmark | Paper) -> dict[str, Any]:
     paper = item.paper if isinstance(item, Bookmark) else item
     record = {**paper.to_dict(), "link": paper.link}
     if isinstance(item, Bookmark):

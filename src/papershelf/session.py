@@ -32,8 +32,10 @@ from papershelf.search import (
     run_query,
 )
 from papershelf.search.cache import cache_key, library_key, load_or_build
+from papershelf.search.similar import recommend, similar
 from papershelf.store import Store
 from papershelf.text import ellipsize
+from papershelf.urls import referenced_arxiv_id
 
 IntArray = npt.NDArray[np.int64]
 
@@ -114,6 +116,27 @@ def load_library(
         return Loaded(papers)
     key, path = library_key(store.path, generation)
     return Loaded(papers, index_key=key, index_path=path)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A paper found by similarity, its score, and (recommendations) the paper it is like."""
+
+    paper: Paper
+    score: float
+    because: Paper | None = None
+
+
+def find_paper(papers: Sequence[Paper], ref: str) -> int | None:
+    """The position of the paper `ref` names: its id, else its arXiv id (bare, versioned, or in
+    an arXiv or Hugging Face URL)."""
+    for i, paper in enumerate(papers):
+        if paper.id == ref:
+            return i
+    arxiv_id = referenced_arxiv_id(ref)
+    if arxiv_id is None:
+        return None
+    return next((i for i, p in enumerate(papers) if p.arxiv_id == arxiv_id), None)
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -349,6 +372,34 @@ class Session:
         if query.has_text:
             index = load_or_build(papers, loaded.index_key, loaded.index_path)
         return [papers[i] for i in run_query(papers, query, self.context(), index)]
+
+    # -- discovery ---------------------------------------------------------------------------
+
+    def similar_to(self, loaded: Loaded, ref: str, limit: int) -> tuple[Paper, list[Found]]:
+        """The paper `ref` names (id, arXiv id or URL) among `loaded`, and the papers most like
+        it: the CLI's `similar`. Raises `UserError` when no paper answers to `ref`."""
+        papers = loaded.papers
+        doc = find_paper(papers, ref)
+        if doc is None:
+            raise UserError(f"{ref}: no such paper (give an id, an arXiv id or a paper URL)")
+        index = load_or_build(papers, loaded.index_key, loaded.index_path)
+        return papers[doc], [
+            Found(papers[r.doc], r.score) for r in similar(index, papers, doc, limit)
+        ]
+
+    def recommended(self, loaded: Loaded, limit: int) -> list[Found]:
+        """Unread papers of `loaded` closest to the bookmarked ones, each with the bookmarked
+        paper it is closest to: the CLI's `recommend`. Empty without bookmarks."""
+        papers = loaded.papers
+        liked = [i for i, p in enumerate(papers) if p.id in self.bookmarks]
+        if not liked:
+            return []
+        skip = [i for i, p in enumerate(papers) if p.id in self.read_ids]
+        index = load_or_build(papers, loaded.index_key, loaded.index_path)
+        return [
+            Found(papers[r.doc], r.score, None if r.because is None else papers[r.because])
+            for r in recommend(index, papers, liked, skip, limit)
+        ]
 
     # -- bookmarks ---------------------------------------------------------------------------
 

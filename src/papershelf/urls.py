@@ -67,3 +67,17 @@ def arxiv_year(arxiv_id: str) -> int | None:
     if match is None or "/" in match[1]:
         return None
     return 2000 + int(arxiv_id[:2])
+
+
+_PAPER_PAGE = re.compile(
+    rf"(?:https?://)?(?:www\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers)/({_ID})"
+    r"(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?"
+)
+
+
+def referenced_arxiv_id(text: str) -> str | None:
+    """The arXiv id a person means by `text`: a bare id (`2511.20107v2`), an arXiv abs/pdf URL
+    or a Hugging Face paper page, as pasted; None for anything else."""
+    text = text.strip()
+    match = _PAPER_PAGE.fullmatch(text)
+    return match[1] if match else normalize_arxiv_id(text)

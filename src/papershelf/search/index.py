@@ -12,11 +12,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import math
 import os
 import re
 import threading
 import zipfile
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
@@ -281,6 +282,64 @@ class SearchIndex:
             texts = [fold(text_of(self._papers[i])) for i in batch]
             found[[batch[k] for k in _matching(pattern, texts, "\0" in phrase.text)]] = True
         return found
+
+    # -- more like this ----------------------------------------------------------------------
+
+    def telling_terms(self, title: str, abstract: str, limit: int) -> dict[int, float]:
+        """The `limit` terms of a text that say most about it, with tf-idf weights: the
+        question `related` asks. Short words, numbers and words only one paper holds (they
+        relate it to nothing) are left out; title words count double."""
+        counts: Counter[str] = Counter()
+        for text, boost in ((title, 2), (abstract, 1)):
+            for word in words(fold(text)):
+                if len(word) > 2 and not word.isdigit():
+                    counts[word] += boost
+        idf = self._fields[-1 if len(self._fields) < 2 else 1].idf
+        weights: dict[int, float] = {}
+        for word, count in counts.items():
+            # A plural asks for its singular too, and the other way round: no stemmer, but
+            # "permutation" and "permutations" are one topic.
+            for form in {word, word[:-1] if word.endswith("s") else word + "s"}:
+                term = self._vocabulary.find(form)
+                if term >= 0 and self._paper_count(term) > 1:
+                    weight = (1.0 + math.log(count)) * float(idf[term])
+                    weights[term] = max(weights.get(term, 0.0), weight)
+        best = sorted(weights.items(), key=lambda item: -item[1])[:limit]
+        return dict(best)
+
+    def _paper_count(self, term: int) -> int:
+        """How many papers hold `term` in their title or abstract (at most: a paper holding it
+        in both counts twice, which only matters for words held by one paper)."""
+        return sum(
+            int(offsets[term + 1] - offsets[term])
+            for postings in self._fields[:2]
+            for offsets in postings.offsets
+        )
+
+    def related(self, terms: dict[int, float]) -> npt.NDArray[np.float32]:
+        """Per paper, how much it shares of `terms` (from `telling_terms`): the sum over the
+        terms of their weight times the paper's BM25 weight for them, title above abstract.
+
+        One pass over each term's postings; at 100k papers and 25 terms, milliseconds.
+        """
+        scores = np.zeros(len(self._papers), dtype=np.float32)
+        if not terms:
+            return scores
+        ids = np.fromiter(terms, dtype=np.int64, count=len(terms))
+        wanted = np.fromiter(terms.values(), dtype=np.float32, count=len(terms))
+        for field, postings in enumerate(self._fields[:2]):
+            factor = (1.5 if field == TITLE else 1.0) / 255.0
+            for segment, (start, end) in enumerate(self._segments):
+                offsets = postings.offsets[segment]
+                docs, weight = postings.gather(segment, ids, weighted=True)
+                if weight is None or not len(docs):
+                    continue
+                per_term = (offsets[ids + 1] - offsets[ids]).astype(np.int64)
+                weight = weight * np.repeat(wanted, per_term)
+                scores[start:end] += (
+                    np.bincount(docs, weights=weight, minlength=end - start) * factor
+                )
+        return scores
 
     # -- persistence -------------------------------------------------------------------------
 
