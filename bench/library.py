@@ -526,7 +526,7 @@ def section(
         f"_Written by `python bench/library.py {' '.join(argv)}` (took {took / 60:.1f} min); "
         "rerun it to refresh this section._",
         "",
-        f"- **Date:** {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- **Date:** {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- **Load average (1, 5, 15 min):** {load_before} at the start, {load_after} at the "
         f"end; {os.cpu_count()} cores, shared with other engineers' test runs",
         f"- **Python:** {platform.python_implementation()} {platform.python_version()}",

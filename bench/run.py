@@ -448,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.append("--quick: the app typed only " + ", ".join(QUICK_APP_QUERIES) + ".")
     run = BenchRun(
         command=_command(raw_argv),
-        date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         duration_s=perf_counter() - started,
         machine=machine(),
         seed=args.seed,

@@ -1,4 +1,4 @@
-"""Shared fixtures: every test runs with its own papershelf home, never the user's.
+"""Shared fixtures: every test runs with its own papershelf home and config, never the user's.
 
 Hypothesis runs under one of two profiles: `dev` (few examples, quick) by default, `ci` (many
 examples, derandomized) when CI is set; HYPOTHESIS_PROFILE=ci|dev chooses one by name. Neither
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from papershelf.config import CONFIG_ENV
 from papershelf.locations import HOME_ENV, sample_digest
 
 settings.register_profile("dev", max_examples=30, deadline=None)
@@ -26,6 +27,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _CI else 
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "papershelf-home"
     monkeypatch.setenv(HOME_ENV, str(home))
+    # Nor the user's config: a test writes one here when it needs one.
+    monkeypatch.setenv(CONFIG_ENV, str(tmp_path / "config.toml"))
     return home
 
 

@@ -25,7 +25,17 @@ if TYPE_CHECKING:
     from papershelf.store import Store
 
 EXIT_USER_ERROR = 2
-COMMANDS = ("list", "bookmarks", "fetch", "import", "similar", "recommend", "doctor")
+COMMANDS = (
+    "list",
+    "bookmarks",
+    "fetch",
+    "import",
+    "similar",
+    "recommend",
+    "config",
+    "keys",
+    "doctor",
+)
 LIST_FORMATS = ("text", "json", "tsv")
 BOOKMARK_FORMATS = ("text", "json", "markdown", "bibtex", "csv")
 
@@ -126,6 +136,10 @@ def build_parser() -> tuple[_Parser, _Parser]:
     )
     rec.add_argument("-n", "--limit", type=_positive, default=20, help="how many (default 20)")
     rec.add_argument("-f", "--format", choices=("text", "json"), default="text")
+
+    cfg = sub.add_parser("config", help="where the config file is, and what is wrong in it")
+    cfg.add_argument("--path", action="store_true", help="print only the file's path")
+    sub.add_parser("keys", help="the app's keys: binding id, key(s), what it does")
 
     doctor = sub.add_parser(
         "doctor", help="check the database for damage; --export saves what is readable"
@@ -390,6 +404,39 @@ def _found_json(found: Sequence[Found]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
+def cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Exit 1 when the file has problems (each on stderr), so a script can check it."""
+    from papershelf.config import config_path, load_config
+
+    path = config_path()
+    if args.path:
+        out.write(f"{path}\n")
+        return 0
+    config = load_config(path)
+    state = "found" if config.path else "none yet: the defaults are in force"
+    out.write(f"{path} ({state})\n")
+    for problem in config.problems:
+        print(f"papershelf: warning: {problem}", file=err)
+    return 1 if config.problems else 0
+
+
+def cmd_keys(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The effective bindings, the config's `[keys]` applied: `id<TAB>keys<TAB>description`."""
+    from papershelf.config import load_config
+    from papershelf.ui.app import bindings_for_keymap
+
+    config = load_config()
+    for problem in config.problems:
+        print(f"papershelf: warning: {problem}", file=err)
+    known = bindings_for_keymap()
+    for binding_id in sorted(config.keys.keys() - known.keys()):
+        print(f"papershelf: warning: {config.path}: keys.{binding_id}: no such binding", file=err)
+    for binding_id, binding in known.items():
+        keys = config.keys.get(binding_id, binding.key)
+        out.write(f"{binding_id}\t{keys}\t{binding.tooltip or binding.description}\n")
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Exit 0 when the database is healthy, 1 when damage was found (2: could not check)."""
     from papershelf import locations
@@ -481,6 +528,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 "doctor": cmd_doctor,
                 "similar": cmd_similar,
                 "recommend": cmd_recommend,
+                "config": cmd_config,
+                "keys": cmd_keys,
             }
             return handlers[args.command](args, out, err)
         return run_app(app_parser.parse_args(argv), err)

@@ -347,7 +347,7 @@ def _clean_paper(paper: Paper) -> Paper:
 
 def format_time(moment: dt.datetime) -> str:
     """One fixed ISO 8601 form in UTC, so stored strings sort in time order."""
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def parse_time(value: object, field: str) -> dt.datetime:
@@ -359,5 +359,5 @@ def parse_time(value: object, field: str) -> dt.datetime:
     except ValueError as exc:
         raise UserError(f"{field} {value!r} is not an ISO 8601 time") from exc
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)

@@ -26,7 +26,7 @@ from papershelf.export import (
 )
 from papershelf.model import Bookmark, Paper, paper_id
 
-T0 = dt.datetime(2024, 3, 21, 9, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2024, 3, 21, 9, 30, tzinfo=dt.UTC)
 
 
 def paper(

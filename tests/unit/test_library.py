@@ -38,7 +38,7 @@ class Clock:
     """`store.clock.now` under the test's control: each reading is one second after the last."""
 
     def __init__(self) -> None:
-        self.moment = dt.datetime(2025, 3, 24, 8, 0, tzinfo=dt.timezone.utc)
+        self.moment = dt.datetime(2025, 3, 24, 8, 0, tzinfo=dt.UTC)
 
     def __call__(self) -> dt.datetime:
         self.moment += dt.timedelta(seconds=1)

@@ -30,7 +30,7 @@ from papershelf.search import (
     scan_search,
 )
 
-T0 = dt.datetime(2025, 3, 24, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2025, 3, 24, tzinfo=dt.UTC)
 
 
 def make(n: int, day: dt.date | None, code: bool = False, arxiv: str | None = None) -> Paper:

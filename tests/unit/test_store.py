@@ -243,7 +243,7 @@ def test_every_action_is_committed_before_it_returns(db: Store) -> None:
 
 
 def _bookmark(n: int, updated: int, note: str = "") -> Bookmark:
-    t0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    t0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     return Bookmark(
         paper=make_paper(n),
         state="reading",
@@ -293,7 +293,7 @@ def test_from_dict_reads_other_offsets_as_utc() -> None:
     data = _bookmark(1, 0).to_dict() | {"added_at": "2024-01-01T02:00:00+02:00"}
     data["updated_at"] = "2024-01-01T00:00:00Z"
     parsed = Bookmark.from_dict(data)
-    assert parsed.added_at == parsed.updated_at == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    assert parsed.added_at == parsed.updated_at == dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def test_from_dict_strips_control_characters() -> None:

@@ -17,12 +17,14 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from papershelf.config import Config, load_config
 from papershelf.search import SYNTAX as QUERY_SYNTAX
 from papershelf.session import Session
 from papershelf.store import Store
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import HelpScreen
-from papershelf.ui.keys import binding_rows
+from papershelf.ui.filter import FilterInput
+from papershelf.ui.keys import binding_rows, bindings_by_id
 from papershelf.ui.ordered_keys import OrderedKeysApp
 from papershelf.ui.paper_list import PaperList
 from papershelf.ui.screens.main import READ_AFTER_S, MainScreen
@@ -44,8 +46,12 @@ class PapershelfApp(OrderedKeysApp[None]):
         stdin_text: str | None = None,
         store: Store | None = None,
         read_after: float = READ_AFTER_S,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
+        self.config = load_config() if config is None else config
+        """The user's keys and look (`papershelf.config`), read once."""
+        self._config_problems = list(self.config.problems)
         self.read_after = read_after
         """Seconds a paper stays in the detail pane before it counts as read."""
         self.sources = list(sources)
@@ -57,6 +63,8 @@ class PapershelfApp(OrderedKeysApp[None]):
     def get_default_screen(self) -> MainScreen:
         self._session = Session.open(library_mode=not self.sources, store=self._store)
         self._session.start_visit()
+        if self.config.view:
+            self._session.set_view(self.config.view)
         return MainScreen(
             self._session,
             self.sources,
@@ -64,6 +72,30 @@ class PapershelfApp(OrderedKeysApp[None]):
             stdin_text=self.stdin_text,
             read_after=self.read_after,
         )
+
+    def on_mount(self) -> None:
+        self._apply_config()
+
+    def _apply_config(self) -> None:
+        """Keys and theme from the config; what cannot be applied is said once, in a toast."""
+        config = self.config
+        known = bindings_for_keymap()
+        unknown = sorted(config.keys.keys() - known.keys())
+        for binding_id in unknown:
+            self._config_problems.append(
+                f"{config.path}: keys.{binding_id}: no such binding"
+                " (papershelf keys lists them); ignored"
+            )
+        self.set_keymap({k: v for k, v in config.keys.items() if k in known})
+        if config.theme:
+            if config.theme in self.available_themes:
+                self.theme = config.theme
+            else:
+                self._config_problems.append(
+                    f"{config.path}: theme: no theme {config.theme!r}; ignored"
+                )
+        if self._config_problems:
+            self.notify("\n".join(self._config_problems), title="Config", severity="warning")
 
     @property
     def session(self) -> Session:
@@ -112,3 +144,10 @@ class PapershelfApp(OrderedKeysApp[None]):
                     f"{binding.tooltip or binding.description}  [{binding.key}]",
                     partial(screen.run_action, binding.action),
                 )
+
+
+def bindings_for_keymap() -> dict[str, Binding]:
+    """The bindings a config's `[keys]` can rebind, by id, in the order the help shows them."""
+    return bindings_by_id(
+        MainScreen.BINDINGS, PaperList.BINDINGS, DetailPane.BINDINGS, FilterInput.BINDINGS
+    )

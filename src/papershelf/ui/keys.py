@@ -138,3 +138,13 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("question_mark", "app.help", "Help", tooltip="Every key", id="help"),
     Binding("q", "app.quit", "Quit", id="quit"),
 ]
+
+
+def bindings_by_id(*tables: Iterable[BindingType]) -> dict[str, Binding]:
+    """Every binding that has an id (what a keymap can rebind), by id."""
+    return {
+        binding.id: binding
+        for table in tables
+        for binding in table
+        if isinstance(binding, Binding) and binding.id
+    }

@@ -1,0 +1,65 @@
+"""The config file in the app: a rebound key works, a bad config starts with the defaults and
+says what it ignored, the configured view and theme are the ones shown."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.ui.conftest import make_app, settle
+
+
+def write_config(text: str) -> Path:
+    path = Path(os.environ["PAPERSHELF_CONFIG"])
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_a_keymap_rebinds_bookmark_to_x() -> None:
+    write_config('[keys]\nbookmark = "x"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.session.store is not None
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.session.store.bookmarked_ids() == set(), "b is no longer bookmark"
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.session.store.bookmarked_ids() == {app.session.papers[0].id}
+        assert not [n for n in app._notifications if n.title == "Config"], "a good one is silent"
+
+
+async def test_a_bad_config_starts_with_defaults_and_says_so() -> None:
+    path = write_config('view = "bookmarks"\n[keys]\nbookmark = "x"\nnosuch = "z"\ntheme = 7\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications if n.title == "Config"]
+        assert len(messages) == 1
+        lines = messages[0].splitlines()
+        assert f'{path}: keys.theme: expected a key name such as "x" or "ctrl+b"; ignored' in lines
+        assert any(line.startswith(f"{path}: keys.nosuch: no such binding") for line in lines)
+        assert app.session.view == "bookmarks", "the good settings still apply"
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.session.store is not None
+        assert len(app.session.store.bookmarked_ids()) == 0  # bookmarks view is empty
+
+
+async def test_not_toml_still_opens_the_app() -> None:
+    path = write_config("this is not toml\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.session.papers
+        (note,) = [n.message for n in app._notifications if n.title == "Config"]
+        assert note.startswith(f"{path}: not valid TOML")
+
+
+async def test_the_configured_theme_is_used() -> None:
+    write_config('theme = "gruvbox"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.theme == "gruvbox"
