@@ -32,6 +32,7 @@ COMMANDS = (
     "import",
     "similar",
     "recommend",
+    "saved",
     "config",
     "keys",
     "doctor",
@@ -84,6 +85,9 @@ def build_parser() -> tuple[_Parser, _Parser]:
         "-q", "--query", help="rank with the app's search; filters such as has:code (see README)"
     )
     lst.add_argument("-f", "--format", choices=LIST_FORMATS, default="text")
+    lst.add_argument(
+        "--saved", metavar="NAME", help="the filter saved under NAME (with --query: both apply)"
+    )
 
     bm = sub.add_parser("bookmarks", help="the reading list: print, add, remove, import")
     bm_sub = bm.add_subparsers(dest="action", parser_class=_Parser)
@@ -137,6 +141,14 @@ def build_parser() -> tuple[_Parser, _Parser]:
     rec.add_argument("-n", "--limit", type=_positive, default=20, help="how many (default 20)")
     rec.add_argument("-f", "--format", choices=("text", "json"), default="text")
 
+    saved = sub.add_parser("saved", help="saved searches: list (with new matches), add, remove")
+    saved_sub = saved.add_subparsers(dest="action", parser_class=_Parser)
+    saved_add = saved_sub.add_parser("add", help="save a filter under a name")
+    saved_add.add_argument("name", metavar="NAME")
+    saved_add.add_argument("query", metavar="QUERY", help="the filter, as typed in the app")
+    saved_rm = saved_sub.add_parser("remove", help="forget a saved search")
+    saved_rm.add_argument("name", metavar="NAME")
+
     cfg = sub.add_parser("config", help="where the config file is, and what is wrong in it")
     cfg.add_argument("--path", action="store_true", help="print only the file's path")
     sub.add_parser("keys", help="the app's keys: binding id, key(s), what it does")
@@ -183,7 +195,11 @@ def _one_line(text: str) -> str:
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from papershelf.search import parse_query
 
-    query = parse_query(args.query or "")  # a malformed filter fails before any reading
+    raw = args.query or ""
+    if args.saved is not None:
+        with _session(need_store=True) as saved:
+            raw = f"{saved.saved_query(args.saved)} {raw}".strip()
+    query = parse_query(raw)  # a malformed filter fails before any reading
     # The store is opened only when it is read: for the library, or for filters such as
     # is:bookmarked; `list FILE` alone never creates or touches the database.
     session = _session(need_store=not args.sources or bool(query.filters))
@@ -355,12 +371,8 @@ def _library(session: Session) -> Loaded:
 
 
 def cmd_similar(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    session = _session(need_store=True)
-    try:
+    with _session(need_store=True) as session:
         paper, found = session.similar_to(_library(session), args.ref, args.limit)
-    finally:
-        if session.store is not None:
-            session.store.close()
     if args.format == "json":
         out.write(_found_json(found))
     else:
@@ -373,12 +385,8 @@ def cmd_similar(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    session = _session(need_store=True)
-    try:
+    with _session(need_store=True) as session:
         found = session.recommended(_library(session), args.limit)
-    finally:
-        if session.store is not None:
-            session.store.close()
     if not session.bookmarks:
         print("papershelf: no bookmarks yet: recommendations start from them", file=err)
     if args.format == "json":
@@ -434,6 +442,24 @@ def cmd_keys(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for binding_id, binding in known.items():
         keys = config.keys.get(binding_id, binding.key)
         out.write(f"{binding_id}\t{keys}\t{binding.tooltip or binding.description}\n")
+    return 0
+
+
+def cmd_saved(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with _session(need_store=True) as session:
+        if session.store is None:
+            raise UserError(session.store_error or "no database")
+        if args.action == "add":
+            session.set_query(args.query)
+            out.write(session.save_search(args.name) + "\n")
+        elif args.action == "remove":
+            out.write(session.delete_search(args.name) + "\n")
+        else:
+            session.set_papers(_library(session))
+            session.set_index(*session.index_job()())
+            for search in session.saved_searches():
+                new = "?" if search.new is None else str(search.new)
+                out.write(f"{search.name}\t{new} new\t{search.query}\n")
     return 0
 
 
@@ -529,6 +555,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 "similar": cmd_similar,
                 "recommend": cmd_recommend,
                 "config": cmd_config,
+                "saved": cmd_saved,
                 "keys": cmd_keys,
             }
             return handlers[args.command](args, out, err)

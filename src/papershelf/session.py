@@ -41,7 +41,12 @@ IntArray = npt.NDArray[np.int64]
 
 VIEW_ALL = "all"
 VIEW_BOOKMARKS = "bookmarks"
-VIEWS = (VIEW_ALL, VIEW_BOOKMARKS)
+VIEW_RECOMMENDED = "recommended"
+VIEW_SIMILAR = "similar"
+"""Papers like one paper: entered through `show_similar`, never by name."""
+VIEWS = (VIEW_ALL, VIEW_BOOKMARKS, VIEW_RECOMMENDED)
+FOUND_LIMIT = 20
+"""Papers listed by the similar and recommended views."""
 
 SCAN_ALL_LIMIT = 20_000
 """Above this many papers, queries typed before the index is ready scan titles only."""
@@ -125,6 +130,15 @@ class Found:
     paper: Paper
     score: float
     because: Paper | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A filter kept under a name, and how many of its matches are new (None: not known yet)."""
+
+    name: str
+    query: str
+    new: int | None
 
 
 def find_paper(papers: Sequence[Paper], ref: str) -> int | None:
@@ -239,6 +253,13 @@ class Session:
         self.undo_stack: list[Undo] = []
         self.query = Query()
         self.raw_query = ""
+        self.found: list[Found] = []
+        """What the similar or recommended view lists, best first."""
+        self.found_papers: list[Paper] = []
+        self.like: Paper | None = None
+        """The paper the similar view is about."""
+        self.back_view = VIEW_ALL
+        """Where Esc returns from the similar or recommended view."""
 
     @classmethod
     def open(cls, *, library_mode: bool, store: Store | None = None) -> Session:
@@ -252,6 +273,14 @@ class Session:
         return session
 
     # -- marks and bookmarks ---------------------------------------------------------------
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """A one-command session (the CLI's) closes its store on the way out."""
+        if self.store is not None:
+            self.store.close()
 
     def reload_marks(self) -> None:
         if self.store is not None:
@@ -304,20 +333,77 @@ class Session:
         return True
 
     def set_view(self, view: str) -> None:
+        """Show a view; the recommended one is computed now (`UserError` before the index is
+        ready or without bookmarks)."""
         if view not in VIEWS:
             raise ValueError(f"unknown view {view!r}")
+        if view == VIEW_RECOMMENDED:
+            self._found(self._recommend(), None)
+        elif view != VIEW_SIMILAR:
+            self.back_view = view
         self.view = view
 
     def toggle_view(self) -> str:
         self.view = VIEW_BOOKMARKS if self.view == VIEW_ALL else VIEW_ALL
+        self.back_view = self.view
         return self.view
 
+    def show_similar(self, paper: Paper) -> str:
+        """Switch to the papers most like `paper` (of all papers); the message says how many."""
+        index = self._ready_index()
+        doc = next((i for i, p in enumerate(self.papers) if p.id == paper.id), None)
+        if doc is None:
+            raise UserError("this paper is not in the library's index")
+        found = [
+            Found(self.papers[r.doc], r.score)
+            for r in similar(index, self.papers, doc, FOUND_LIMIT)
+        ]
+        if not found:
+            raise UserError("no paper shares enough words with this one")
+        self._found(found, paper)
+        self.view = VIEW_SIMILAR
+        return f"{len(found)} papers like this one (Esc goes back)"
+
+    def _recommend(self) -> list[Found]:
+        index = self._ready_index()
+        position = {p.id: i for i, p in enumerate(self.papers)}
+        liked = [position[i] for i in self.bookmarks if i in position]
+        if not liked:
+            raise UserError("bookmark a few papers first: recommendations start from them")
+        skip = [position[i] for i in self.read_ids if i in position]
+        found = recommend(index, self.papers, liked, skip, FOUND_LIMIT)
+        return [
+            Found(
+                self.papers[r.doc], r.score, None if r.because is None else self.papers[r.because]
+            )
+            for r in found
+        ]
+
+    def _ready_index(self) -> SearchIndex:
+        if self.index is None:
+            raise UserError("still indexing the papers: try again in a moment")
+        return self.index
+
+    def _found(self, found: list[Found], like: Paper | None) -> None:
+        self.found, self.like = found, like
+        self.found_papers = [f.paper for f in found]
+
+    def because(self, paper: Paper) -> Paper | None:
+        """The bookmarked paper a recommended `paper` is closest to (None outside that view)."""
+        if self.view != VIEW_RECOMMENDED:
+            return None
+        return next((f.because for f in self.found if f.paper.id == paper.id), None)
+
     def view_papers(self) -> Sequence[Paper]:
+        if self.view in (VIEW_SIMILAR, VIEW_RECOMMENDED):
+            return self.found_papers
         return self.bookmark_papers if self.view == VIEW_BOOKMARKS else self.papers
 
     def _view_index(self) -> tuple[SearchIndex | None, FilterColumns | None]:
         if self.view == VIEW_BOOKMARKS:
             return self.bookmark_index, None
+        if self.view in (VIEW_SIMILAR, VIEW_RECOMMENDED):
+            return None, None  # a score order of 20 papers: the filter scans them
         return self.index, self.columns
 
     def title(self, shown: int, *, loading: bool = False, partial: bool = False) -> str:
@@ -325,7 +411,12 @@ class Session:
         that is only the titles-only stand-in while the index is being built."""
         if loading and self.view == VIEW_ALL:
             return "Papers, reading…"
-        name = "Bookmarks" if self.view == VIEW_BOOKMARKS else "Papers"
+        if self.view == VIEW_SIMILAR and self.like is not None:
+            name = f"Like “{ellipsize(self.like.title, 30)}”"
+        elif self.view == VIEW_RECOMMENDED:
+            name = "Recommended"
+        else:
+            name = "Bookmarks" if self.view == VIEW_BOOKMARKS else "Papers"
         title = f"{name} {shown}/{len(self.view_papers())}"
         return title + " · titles only, indexing…" if partial else title
 
@@ -400,6 +491,49 @@ class Session:
             Found(papers[r.doc], r.score, None if r.because is None else papers[r.because])
             for r in recommend(index, papers, liked, skip, limit)
         ]
+
+    # -- saved searches ----------------------------------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search with how many of its matches are new; the count is None while
+        a text query has no index to ask (before the app's index is ready)."""
+        if self.store is None:
+            return []
+        found = []
+        for name, raw in self.store.saved_searches():
+            found.append(SavedSearch(name, raw, self._new_matches(raw)))
+        return found
+
+    def _new_matches(self, raw: str) -> int | None:
+        try:
+            query = parse_query(raw)
+        except QueryError:
+            return None
+        if not self.new_ids:
+            return 0
+        if query.has_text and self.index is None:
+            return None
+        order = run_query(self.papers, query, self.context(), self.index, columns=self.columns)
+        return sum(1 for i in order.tolist() if self.papers[i].id in self.new_ids)
+
+    def save_search(self, name: str) -> str:
+        """Keep the current filter under `name`; the message says what happened."""
+        if self.query.blank:
+            raise UserError("type a filter first: an empty one matches everything")
+        replaced = self._writable().save_search(name, self.raw_query)
+        return f"{'Replaced' if replaced else 'Saved'} search {name.strip()!r}"
+
+    def saved_query(self, name: str) -> str:
+        """The filter saved under `name`; `UserError` naming it when there is none."""
+        raw = self.store.saved_search(name) if self.store is not None else None
+        if raw is None:
+            raise UserError(f"no saved search named {name!r} (papershelf saved lists them)")
+        return raw
+
+    def delete_search(self, name: str) -> str:
+        if not self._writable().delete_search(name):
+            raise UserError(f"no saved search named {name!r}")
+        return f"Deleted saved search {name.strip()!r}"
 
     # -- bookmarks ---------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ _TABLES = (
     ("appearances", "appearance", "paper_id, day, source, rank, seen_at"),
     ("read marks", "read_state", "paper_id, read_at"),
     ("meta rows", "meta", "key, value"),
+    ("saved searches", "saved_search", "name, query, saved_at"),
 )
 
 
@@ -90,6 +91,11 @@ def _read(db: sqlite3.Connection, table: str, columns: str) -> tuple[list[tuple[
     return [row[1:] for row in found.rows], found.lost_spans + len(found.undecodable)
 
 
+def _has_table(db: sqlite3.Connection, table: str) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return db.execute(query, (table,)).fetchone() is not None
+
+
 def _decodes(kind: str, row: tuple[Any, ...]) -> bool:
     try:
         if kind == "bookmarks":
@@ -119,6 +125,9 @@ def _readable(path: Path) -> tuple[Diagnosis, dict[str, list[tuple[Any, ...]]]]:
     kept: dict[str, list[tuple[Any, ...]]] = {}
     with _open(path, writable_schema=not schema_ok) as db:
         for kind, table, columns in _TABLES:
+            if schema_ok and not _has_table(db, table):  # an older version's file
+                kept[kind] = []
+                continue
             rows, lost = _read(db, table, columns)
             good = [row for row in rows if _decodes(kind, row)]
             bad = [str(row[0]) for row in rows if not _decodes(kind, row)]
@@ -166,4 +175,7 @@ def export(path: Path, target: Path) -> Diagnosis:
         )
         db.executemany("INSERT OR IGNORE INTO read_state VALUES (?, ?)", kept.get("read marks", []))
         db.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", kept.get("meta rows", []))
+        db.executemany(
+            "INSERT OR IGNORE INTO saved_search VALUES (?, ?, ?)", kept.get("saved searches", [])
+        )
     return diagnosis

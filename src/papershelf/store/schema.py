@@ -76,7 +76,20 @@ def _migrate_to_v2(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1, _migrate_to_v2)
+def _migrate_to_v3(db: sqlite3.Connection) -> None:
+    """Saved searches: a filter kept under a name, to run again each morning."""
+    db.execute(
+        """
+        CREATE TABLE saved_search (
+            name     TEXT PRIMARY KEY,
+            query    TEXT NOT NULL,               -- the filter exactly as typed
+            saved_at TEXT NOT NULL                -- ISO 8601 UTC, one fixed form
+        )
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1, _migrate_to_v2, _migrate_to_v3)
 """`MIGRATIONS[n]` takes the schema from version n to n + 1; append new steps, never edit old."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -134,16 +135,26 @@ class PapershelfApp(OrderedKeysApp[None]):
         self.push_screen(HelpScreen(sections, QUERY_SYNTAX))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The main screen's keys and the saved searches as palette commands. The palette reads
+        titles and help as markup: both are escaped (a key shown as `[r]` would vanish, and a
+        saved filter is the user's text)."""
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return
         for binding in MainScreen.BINDINGS:
             if isinstance(binding, Binding) and binding.action != "app.quit":
                 yield SystemCommand(
-                    binding.description,
-                    f"{binding.tooltip or binding.description}  [{binding.key}]",
+                    escape(binding.description),
+                    escape(f"{binding.tooltip or binding.description}  [{binding.key}]"),
                     partial(screen.run_action, binding.action),
                 )
+        store = self.session.store
+        for name, query in store.saved_searches() if store is not None else ():
+            yield SystemCommand(
+                escape(f"Saved search: {name}"),
+                escape(query),
+                partial(screen.apply_saved_search, name),
+            )
 
 
 def bindings_for_keymap() -> dict[str, Binding]:

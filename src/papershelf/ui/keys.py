@@ -25,6 +25,8 @@ KEY_NAMES = {
     "right_square_bracket": "]",
     "ctrl+p": "Ctrl+P",
     "ctrl+s": "Ctrl+S",
+    "apostrophe": "'",
+    "tilde": "~",
 }
 
 
@@ -48,6 +50,22 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("tab", "toggle_view", "Bookmarks", tooltip="Switch all papers / bookmarks", id="view"),
     Binding("1", "show_view('all')", "All papers", show=False, id="view.all"),
     Binding("2", "show_view('bookmarks')", "Bookmarks", show=False, id="view.bookmarks"),
+    Binding(
+        "3",
+        "show_view('recommended')",
+        "Recommended",
+        tooltip="Unread papers closest to your bookmarks",
+        show=False,
+        id="view.recommended",
+    ),
+    Binding(
+        "tilde",
+        "show_similar",
+        "Similar",
+        tooltip="Papers like the highlighted one (Esc goes back)",
+        show=False,
+        id="similar",
+    ),
     Binding(
         "o",
         "open_link",
@@ -134,6 +152,22 @@ MAIN_BINDINGS: list[BindingType] = [
         "Fetch",
         tooltip="Fetch the latest daily list from Hugging Face",
         id="refresh",
+    ),
+    Binding(
+        "ctrl+s",
+        "save_search",
+        "Save search",
+        tooltip="Save the filter under a name",
+        show=False,
+        id="search.save",
+    ),
+    Binding(
+        "apostrophe",
+        "saved_searches",
+        "Saved searches",
+        tooltip="Saved searches, with their new matches",
+        show=False,
+        id="search.saved",
     ),
     Binding("question_mark", "app.help", "Help", tooltip="Every key", id="help"),
     Binding("q", "app.quit", "Quit", id="quit"),

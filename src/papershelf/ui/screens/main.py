@@ -27,6 +27,8 @@ from papershelf.search import FilterColumns, Query, QueryError, SearchIndex
 from papershelf.session import (
     VIEW_ALL,
     VIEW_BOOKMARKS,
+    VIEW_RECOMMENDED,
+    VIEW_SIMILAR,
     Answer,
     Session,
     copy_text,
@@ -48,6 +50,8 @@ from papershelf.ui.messages import (
     SearchDone,
 )
 from papershelf.ui.paper_list import PaperList
+from papershelf.ui.saved import SavedSearchMenu, SaveSearchDialog
+from papershelf.text import ellipsize
 from papershelf.urls import is_web_url
 
 READ_AFTER_S = 2.0
@@ -289,6 +293,11 @@ class MainScreen(Screen[None]):
         else:
             read = paper.id in self.session.read_ids
             self.detail.show(paper, self.session.bookmarks.get(paper.id), read=read)
+        because = self.session.because(paper) if paper is not None else None
+        # Why a recommendation is there: the bookmark it is closest to (plain text: a title).
+        self.detail.border_subtitle = (
+            Content(f"like your bookmark “{ellipsize(because.title, 50)}”") if because else ""
+        )
 
     @on(PaperList.Selected)
     def _selected(self, message: PaperList.Selected) -> None:
@@ -310,8 +319,24 @@ class MainScreen(Screen[None]):
         self._switch_view(self.session.toggle_view())
 
     def action_show_view(self, view: str) -> None:
-        self.session.set_view(view)
+        try:
+            self.session.set_view(view)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning")
+            return
         self._switch_view(view)
+
+    def action_show_similar(self) -> None:
+        paper = self._current()
+        if paper is None:
+            return
+        try:
+            said = self.session.show_similar(paper)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self._switch_view(VIEW_SIMILAR)
+        self.notify(said)
 
     def _switch_view(self, view: str) -> None:
         self.show_states = view == VIEW_BOOKMARKS
@@ -341,6 +366,53 @@ class MainScreen(Screen[None]):
             self.set_focus(self.paper_list)
         elif self.filter_input.value:
             self.action_clear_filter()
+        elif self.session.view in (VIEW_SIMILAR, VIEW_RECOMMENDED):
+            like = self.session.like if self.session.view == VIEW_SIMILAR else None
+            self.action_show_view(self.session.back_view)
+            if like is not None:  # back where the reader asked from
+                self.paper_list.move_to(like.id)
+
+    # -- saved searches ----------------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        if self.session.query.blank:
+            self.notify("Type a filter first, then Ctrl+S saves it", severity="warning")
+            return
+
+        def save(name: str | None) -> None:
+            if name is not None:
+                self._tell(lambda: self.session.save_search(name))
+
+        self.app.push_screen(SaveSearchDialog(self.session.raw_query), save)
+
+    def action_saved_searches(self) -> None:
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer is None:
+                return
+            what, name = answer
+            if what == "delete":
+                self._tell(lambda: self.session.delete_search(name))
+            else:
+                self.apply_saved_search(name)
+
+        self.app.push_screen(SavedSearchMenu(self.session.saved_searches()), chosen)
+
+    def _tell(self, change: Callable[[], str]) -> None:
+        """Run a session change that shows nowhere but in its message (or why it failed)."""
+        try:
+            self.notify(change())
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+
+    def apply_saved_search(self, name: str) -> None:
+        """Put the saved filter in the filter bar (the list follows, as if typed)."""
+        try:
+            query = self.session.saved_query(name)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.filter_input.value = query
+        self.set_focus(self.paper_list)
 
     def action_next_day(self) -> None:
         self._jump(next_day_row)
