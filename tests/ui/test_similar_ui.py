@@ -16,6 +16,8 @@ async def test_similar_lists_related_papers_and_esc_returns_to_the_paper() -> No
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await pilot.press("slash", *"subgraph", "enter")
+        await settle(pilot)
         app.main.paper_list.move_to(
             next(p.id for p in app.session.papers if p.title.startswith("Subgraph Permutation"))
         )
@@ -25,12 +27,14 @@ async def test_similar_lists_related_papers_and_esc_returns_to_the_paper() -> No
         title = app.main.paper_list.border_title
         assert title is not None and title.startswith("Like “Subgraph Permutation Equivari…” ")
         shown = [p.title for p in shown_papers(app)]
+        assert app.main.filter_input.value == "" and len(shown) == 20, "the filter steps aside"
         assert "Subgraph Permutation Equivariant Networks" not in shown
         assert any("Pard: Permutation-Invariant" in t for t in shown[:5])
         assert "Weisfeiler-Leman" in row_text(app, 0)
         await pilot.press("enter", "escape", "escape")  # read one, back to the list, back
         await settle(pilot)
         assert app.session.view == "all"
+        assert app.main.filter_input.value == "subgraph", "the filter comes back"
         assert app.main.paper_list.current is not None
         assert app.main.paper_list.current.title == "Subgraph Permutation Equivariant Networks"
 

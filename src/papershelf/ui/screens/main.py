@@ -36,6 +36,7 @@ from papershelf.session import (
     next_day_row,
     previous_day_row,
 )
+from papershelf.text import ellipsize
 from papershelf.ui import clipboard
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, NoteEditor, TagsEditor
@@ -51,7 +52,6 @@ from papershelf.ui.messages import (
 )
 from papershelf.ui.paper_list import PaperList
 from papershelf.ui.saved import SavedSearchMenu, SaveSearchDialog
-from papershelf.text import ellipsize
 from papershelf.urls import is_web_url
 
 READ_AFTER_S = 2.0
@@ -91,6 +91,8 @@ class MainScreen(Screen[None]):
         """Bumped by every filter change; scan answers of older generations are dropped."""
         self._read_timer: Timer | None = None
         self._shown_query: Query | None = None
+        self._filter_before_found = ""
+        """The filter typed before a similar or recommended view, restored when it closes."""
         self._partial = False
         """The answer shown is the titles-only scan, to be replaced by the index's."""
         self.reading: Paper | None = None
@@ -319,22 +321,36 @@ class MainScreen(Screen[None]):
         self._switch_view(self.session.toggle_view())
 
     def action_show_view(self, view: str) -> None:
+        found_before = self.session.view in (VIEW_SIMILAR, VIEW_RECOMMENDED)
         try:
             self.session.set_view(view)
         except UserError as exc:
             self.notify(str(exc), severity="warning")
             return
+        if view == VIEW_RECOMMENDED:
+            self._enter_found_view(found_before)
+        elif found_before:  # back from a found view: the filter the reader had comes back
+            self.filter_input.value = self._filter_before_found
         self._switch_view(view)
+
+    def _enter_found_view(self, found_before: bool) -> None:
+        """A found view lists its own papers in score order: the filter steps aside (and is
+        given back on the way out)."""
+        if not found_before:
+            self._filter_before_found = self.filter_input.value
+        self.filter_input.value = ""
 
     def action_show_similar(self) -> None:
         paper = self._current()
         if paper is None:
             return
+        found_before = self.session.view in (VIEW_SIMILAR, VIEW_RECOMMENDED)
         try:
             said = self.session.show_similar(paper)
         except UserError as exc:
             self.notify(str(exc), severity="warning")
             return
+        self._enter_found_view(found_before)
         self._switch_view(VIEW_SIMILAR)
         self.notify(said)
 
