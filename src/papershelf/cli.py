@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from papershelf.store import Store
 
 EXIT_USER_ERROR = 2
-COMMANDS = ("list", "bookmarks", "fetch", "import", "doctor")
+COMMANDS = ("list", "bookmarks", "fetch", "import", "enrich", "doctor")
 LIST_FORMATS = ("text", "json", "tsv")
 BOOKMARK_FORMATS = ("text", "json", "markdown", "bibtex", "csv")
 
@@ -115,6 +115,24 @@ def build_parser() -> tuple[_Parser, _Parser]:
     imp_lib = sub.add_parser("import", help="add digests (text or JSON) to the library")
     imp_lib.add_argument("sources", nargs="+", metavar="SOURCE")
     imp_lib.add_argument("--year", type=_year)
+    imp_lib.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not look up the arXiv ids of papers that have none (see 'enrich')",
+    )
+
+    enrich = sub.add_parser(
+        "enrich", help="find the arXiv ids of library papers known only by their title"
+    )
+    enrich.add_argument(
+        "--limit", type=_positive, default=200, help="at most N look-ups (default 200)"
+    )
+    enrich.add_argument(
+        "--timeout", type=_seconds, default=10.0, help="seconds per network wait (default 10)"
+    )
+    enrich.add_argument(
+        "--deadline", type=_seconds, default=120.0, help="seconds for all look-ups (default 120)"
+    )
 
     doctor = sub.add_parser(
         "doctor", help="check the database for damage; --export saves what is readable"
@@ -261,14 +279,95 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Import, then (unless --offline) look up arXiv ids for imported papers that have none.
+    The import stands whatever the look-ups meet: a failure there is one note, exit 0."""
+    from papershelf.enrich import candidates
     from papershelf.store import Store, import_sources
 
     with Store() as store:
         result, counts = import_sources(store, args.sources, year=args.year)
-    for warning in result.warnings:
-        print(f"papershelf: warning: {warning}", file=err)
-    for source, seen, new in counts:
-        out.write(f"imported {seen} papers from {source}, {new} new\n")
+        for warning in result.warnings:
+            print(f"papershelf: warning: {warning}", file=err)
+        for source, seen, new in counts:
+            out.write(f"imported {seen} papers from {source}, {new} new\n")
+        if args.offline or not candidates(result.papers):
+            return 0
+        try:
+            _enrich(store, result.papers, out, err)
+        except _NothingAsked as exc:
+            print(
+                f"papershelf: note: arXiv ids not looked up ({_one_line(str(exc))});"
+                " run 'papershelf enrich' when online",
+                file=err,
+            )
+    return 0
+
+
+def cmd_enrich(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from papershelf.store import Store
+
+    with Store() as store:
+        store.check_before_write()  # a damaged or read-only store fails before any request
+        if store.read_only_reason:
+            raise UserError(store.read_only_reason)
+        try:
+            return _enrich(
+                store,
+                store.library(),
+                out,
+                err,
+                limit=args.limit,
+                timeout=args.timeout,
+                deadline=args.deadline,
+            )
+        except _NothingAsked as exc:
+            raise UserError(f"{exc}; nothing was changed") from None
+
+
+class _NothingAsked(UserError):
+    """Not one look-up of `enrich` could be made (offline, server down, bad HF_ENDPOINT)."""
+
+
+def _enrich(
+    store: Store,
+    papers: Sequence[Paper],
+    out: TextIO,
+    err: TextIO,
+    *,
+    limit: int | None = None,
+    timeout: float | None = None,
+    deadline: float | None = None,
+) -> int:
+    """Run `enrich.enrich` with a progress line on stderr and a summary on stdout.
+    `_NothingAsked` when not one look-up could be made (then nothing was changed)."""
+    from papershelf import enrich
+
+    def progress(step: enrich.EnrichStep) -> None:
+        if step.done == 1 or step.done % 10 == 0 or step.done == step.total:
+            print(step, file=err, flush=True)
+
+    result = enrich.enrich(
+        store,
+        papers,
+        limit=limit or enrich.DEFAULT_LIMIT,
+        timeout=timeout or enrich.DEFAULT_TIMEOUT_S,
+        deadline=deadline or enrich.DEFAULT_DEADLINE_S,
+        progress=progress,
+    )
+    if not result.total:
+        out.write("enrich: every library paper has its arXiv id; nothing to look up\n")
+        return 0
+    if result.stopped and not result.asked:
+        raise _NothingAsked(result.stopped)
+    for paper in result.matched:
+        out.write(f"matched {paper.id}  {_one_line(paper.title)}\n")
+    if result.stopped:
+        print(
+            f"papershelf: warning: stopped after {result.asked} of {result.total} look-ups"
+            f" ({_one_line(result.stopped)}); the matches so far are kept",
+            file=err,
+        )
+    out.write(f"enrich: {result.summary()}\n")
     return 0
 
 
@@ -409,6 +508,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 "bookmarks": cmd_bookmarks,
                 "fetch": cmd_fetch,
                 "import": cmd_import,
+                "enrich": cmd_enrich,
                 "doctor": cmd_doctor,
             }
             return handlers[args.command](args, out, err)
