@@ -43,13 +43,15 @@ def _year(text: str) -> int:
     return int(text)
 
 
+_YEAR_HELP = (
+    "year of date lines that name none (default: the latest such day up to the file's date)"
+)
+_ID_HELP = "a paper id, as 'papershelf list -f json' prints it (arxiv:... or title:...)"
+
+
 def _add_sources(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help=help_text)
-    parser.add_argument(
-        "--year",
-        type=_year,
-        help="year for date lines that have none (default: the latest past one)",
-    )
+    parser.add_argument("--year", type=_year, help=_YEAR_HELP)
 
 
 def build_parser() -> tuple[_Parser, _Parser]:
@@ -57,12 +59,15 @@ def build_parser() -> tuple[_Parser, _Parser]:
     epilog = "commands: " + ", ".join(COMMANDS) + " (papershelf COMMAND --help)"
     app = _Parser(
         prog="papershelf",
-        description="Browse the trending-papers digest, filter as you type, keep a reading list.",
+        description="Browse Hugging Face daily papers (your library, or the digests you name),"
+        " filter as you type, keep a reading list.",
         epilog=epilog,
     )
     app.add_argument("--version", action="version", version=f"papershelf {__version__}")
     _add_sources(
-        app, "digest file, directory of digests, or - for stdin (default: the bundled sample)"
+        app,
+        "digest file, directory of digests, or - for stdin (default: your library, which"
+        " starts with the bundled sample)",
     )
 
     commands = _Parser(prog="papershelf")
@@ -73,23 +78,50 @@ def build_parser() -> tuple[_Parser, _Parser]:
     lst.add_argument(
         "-q", "--query", help="rank with the app's search; filters such as has:code (see README)"
     )
-    lst.add_argument("-f", "--format", choices=LIST_FORMATS, default="text")
+    lst.add_argument(
+        "-f",
+        "--format",
+        choices=LIST_FORMATS,
+        default="text",
+        help="text (default): day, rank, title; json: every field; tsv: one row per paper",
+    )
+    lst.add_argument(
+        "--no-header", action="store_true", help="tsv: leave out the header row (for cut, sort)"
+    )
 
     bm = sub.add_parser("bookmarks", help="the reading list: print, add, remove, import")
     bm_sub = bm.add_subparsers(dest="action", parser_class=_Parser)
     bm.add_argument("--state", help="only bookmarks in this state (to-read, reading, done)")
     bm.add_argument("--tag", help="only bookmarks with this tag")
-    bm.add_argument("-f", "--format", choices=BOOKMARK_FORMATS, default="text")
+    bm.add_argument(
+        "-f",
+        "--format",
+        choices=BOOKMARK_FORMATS,
+        default="text",
+        help="how to print the reading list (default: text)",
+    )
     add = bm_sub.add_parser(
         "add", help="bookmark papers by id (ids from 'papershelf list -f json')"
     )
-    add.add_argument("ids", nargs="+", metavar="ID")
-    add.add_argument("--from", dest="sources", nargs="+", default=[], metavar="SOURCE")
-    add.add_argument("--year", type=_year)
+    add.add_argument("ids", nargs="+", metavar="ID", help=_ID_HELP)
+    add.add_argument(
+        "--from",
+        dest="sources",
+        nargs="+",
+        default=[],
+        metavar="SOURCE",
+        help="look the ids up in these digests (default: your library)",
+    )
+    add.add_argument("--year", type=_year, help=_YEAR_HELP)
     rm = bm_sub.add_parser("remove", help="remove bookmarks by id")
-    rm.add_argument("ids", nargs="+", metavar="ID")
+    rm.add_argument("ids", nargs="+", metavar="ID", help=_ID_HELP)
     imp = bm_sub.add_parser("import", help="merge a JSON export back in")
-    imp.add_argument("file", type=Path, metavar="FILE.json")
+    imp.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE.json",
+        help="a 'bookmarks -f json' export; the newer copy of each bookmark wins",
+    )
 
     fetch = sub.add_parser("fetch", help="download a Hugging Face papers list into the library")
     period = fetch.add_mutually_exclusive_group()
@@ -113,8 +145,10 @@ def build_parser() -> tuple[_Parser, _Parser]:
     )
 
     imp_lib = sub.add_parser("import", help="add digests (text or JSON) to the library")
-    imp_lib.add_argument("sources", nargs="+", metavar="SOURCE")
-    imp_lib.add_argument("--year", type=_year)
+    imp_lib.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="digest file, directory of digests, or -"
+    )
+    imp_lib.add_argument("--year", type=_year, help=_YEAR_HELP)
     imp_lib.add_argument(
         "--offline",
         action="store_true",
@@ -191,7 +225,8 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         out.write(to_json(papers))
     elif args.format == "tsv":
-        out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
+        if not args.no_header:
+            out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
         for p in papers:
             fields = [p.id, _date(p), str(p.rank), p.title, p.code_url or "", p.arxiv_id or ""]
             fields.append(" ".join(p.urls))
