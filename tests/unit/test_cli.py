@@ -195,7 +195,8 @@ def test_listing_a_file_leaves_the_data_directory_alone(isolated_home: Path) -> 
 def _parsers() -> list[argparse.ArgumentParser]:
     """The app's parser and every command's and sub-command's, found by walking the tree."""
     app, commands = build_parser()
-    found, todo = [app], [commands]
+    found: list[argparse.ArgumentParser] = [app]
+    todo: list[argparse.ArgumentParser] = [commands]
     while todo:
         parser = todo.pop()
         for action in parser._actions:
