@@ -345,10 +345,12 @@ def cmd_enrich(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         store.check_before_write()  # a damaged or read-only store fails before any request
         if store.read_only_reason:
             raise UserError(store.read_only_reason)
+        papers = store.library()
+        _warn_damage(store, err)
         try:
             return _enrich(
                 store,
-                store.library(),
+                papers,
                 out,
                 err,
                 limit=args.limit,

@@ -41,13 +41,14 @@ __all__ = [
     "EnrichStep",
     "candidates",
     "enrich",
-    "exact_match",
+    "exact_matches",
 ]
 
 DEFAULT_LIMIT = 200
 """Look-ups per run unless told otherwise: one request each."""
 DEFAULT_DEADLINE_S = 120.0
 """The whole run, every look-up included."""
+_DEADLINE_SLACK_S = 0.05
 _QUERY_MAX = 300
 """Characters of a title sent as the query; a longer "title" is not one the search knows."""
 
@@ -130,14 +131,18 @@ def enrich(
                 paper.title[:_QUERY_MAX], timeout=timeout, until=end, deadline=deadline
             )
         except UserError as exc:
-            result.stopped = _past_deadline(deadline) if time.monotonic() >= end else str(exc)
+            # A wait cut short to meet the deadline ends within a few ms of it.
+            past = time.monotonic() + _DEADLINE_SLACK_S >= end
+            result.stopped = _past_deadline(deadline) if past else str(exc)
             break
         result.asked += 1
-        match = exact_match(paper, found)
-        if match is _AMBIGUOUS:
+        matches = exact_matches(paper, found)
+        if len(matches) > 1:
             result.ambiguous += 1
-        elif match is not None:
-            merged = replace(match, date=paper.date, rank=paper.rank, source=_source(store, paper))
+        elif matches:
+            merged = replace(
+                matches[0], date=paper.date, rank=paper.rank, source=_source(store, paper)
+            )
             store.add_to_library([merged], merged.source)
             result.matched.append(merged)
         if progress is not None:
@@ -145,17 +150,11 @@ def enrich(
     return result
 
 
-_AMBIGUOUS = Paper(id="", title="")
-"""`exact_match`'s answer when several arXiv ids carry the very same title."""
-
-
-def exact_match(paper: Paper, found: Sequence[Paper]) -> Paper | None:
-    """The one result with an arXiv id whose normalised title is `paper`'s (`_AMBIGUOUS` when
-    different arXiv ids share it); near misses, however near, are None."""
+def exact_matches(paper: Paper, found: Sequence[Paper]) -> list[Paper]:
+    """The results with an arXiv id whose normalised title is `paper`'s, one per arXiv id:
+    near misses, however near, are not among them. Only a single one is a match."""
     same = {p.arxiv_id: p for p in found if p.arxiv_id and paper_id(p.title) == paper.id}
-    if len(same) > 1:
-        return _AMBIGUOUS
-    return next(iter(same.values()), None)
+    return list(same.values())
 
 
 def _source(store: Library, paper: Paper) -> str:
