@@ -218,7 +218,7 @@ def measure(n: int, runs: int, fzf_runs: int) -> dict[str, Any]:
     res: dict[str, Any] = {"n": n, "runs": runs}
     with tempfile.TemporaryDirectory(prefix="papershelf-lib-") as tmp:
         home = Path(tmp)
-        import_s, text = run_cli(["import", "--year", str(YEAR), str(digest)], home)
+        import_s, text = run_cli(["import", "--offline", "--year", str(YEAR), str(digest)], home)
         res["import_s"] = import_s
         res["import_out"] = text.strip()
         res["db_mb"] = dir_mb(home)
@@ -253,7 +253,8 @@ def measure(n: int, runs: int, fzf_runs: int) -> dict[str, Any]:
             res["list"][q] = {"times": row, "counts": counts}
         res["extra_import"] = []
         for k in range(runs):
-            s, text = run_cli(["import", "--year", str(YEAR), str(extra_digest(k))], home)
+            argv = ["import", "--offline", "--year", str(YEAR), str(extra_digest(k))]
+            s, text = run_cli(argv, home)
             res["extra_import"].append({"s": s, "out": text.strip()})
             res["after_import"].append(spawn_child("library", home))
         _, text = run_cli(["list", "--query", QUERY], home)

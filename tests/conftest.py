@@ -9,6 +9,8 @@ bench/'s job). A test sets only what it really needs (e.g. a health check it sup
 from __future__ import annotations
 
 import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,29 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # Nor the user's config: a test writes one here when it needs one.
     monkeypatch.setenv(CONFIG_ENV, str(tmp_path / "config.toml"))
     return home
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """No test reaches the real Hugging Face: `HF_ENDPOINT` points at a loopback port that is
+    bound but never listens, so any request there (the look-ups after `import`, say) is refused
+    at once, in this process and in the subprocesses it starts. A test that wants a server sets
+    `HF_ENDPOINT` to its own. Proxies from the environment are dropped, so 127.0.0.1 is direct.
+    """
+    for name in (
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        monkeypatch.setenv("HF_ENDPOINT", url)
+        yield url
 
 
 @pytest.fixture

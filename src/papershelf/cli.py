@@ -30,6 +30,7 @@ COMMANDS = (
     "bookmarks",
     "fetch",
     "import",
+    "enrich",
     "similar",
     "recommend",
     "saved",
@@ -54,13 +55,15 @@ def _year(text: str) -> int:
     return int(text)
 
 
+_YEAR_HELP = (
+    "year of date lines that name none (default: the latest such day up to the file's date)"
+)
+_ID_HELP = "a paper id, as 'papershelf list -f json' prints it (arxiv:... or title:...)"
+
+
 def _add_sources(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help=help_text)
-    parser.add_argument(
-        "--year",
-        type=_year,
-        help="year for date lines that have none (default: the latest past one)",
-    )
+    parser.add_argument("--year", type=_year, help=_YEAR_HELP)
 
 
 def build_parser() -> tuple[_Parser, _Parser]:
@@ -68,12 +71,15 @@ def build_parser() -> tuple[_Parser, _Parser]:
     epilog = "commands: " + ", ".join(COMMANDS) + " (papershelf COMMAND --help)"
     app = _Parser(
         prog="papershelf",
-        description="Browse the trending-papers digest, filter as you type, keep a reading list.",
+        description="Browse Hugging Face daily papers (your library, or the digests you name),"
+        " filter as you type, keep a reading list.",
         epilog=epilog,
     )
     app.add_argument("--version", action="version", version=f"papershelf {__version__}")
     _add_sources(
-        app, "digest file, directory of digests, or - for stdin (default: the bundled sample)"
+        app,
+        "digest file, directory of digests, or - for stdin (default: your library, which"
+        " starts with the bundled sample)",
     )
 
     commands = _Parser(prog="papershelf")
@@ -84,7 +90,16 @@ def build_parser() -> tuple[_Parser, _Parser]:
     lst.add_argument(
         "-q", "--query", help="rank with the app's search; filters such as has:code (see README)"
     )
-    lst.add_argument("-f", "--format", choices=LIST_FORMATS, default="text")
+    lst.add_argument(
+        "-f",
+        "--format",
+        choices=LIST_FORMATS,
+        default="text",
+        help="text (default): day, rank, title; json: every field; tsv: one row per paper",
+    )
+    lst.add_argument(
+        "--no-header", action="store_true", help="tsv: leave out the header row (for cut, sort)"
+    )
     lst.add_argument(
         "--saved", metavar="NAME", help="the filter saved under NAME (with --query: both apply)"
     )
@@ -93,17 +108,35 @@ def build_parser() -> tuple[_Parser, _Parser]:
     bm_sub = bm.add_subparsers(dest="action", parser_class=_Parser)
     bm.add_argument("--state", help="only bookmarks in this state (to-read, reading, done)")
     bm.add_argument("--tag", help="only bookmarks with this tag")
-    bm.add_argument("-f", "--format", choices=BOOKMARK_FORMATS, default="text")
+    bm.add_argument(
+        "-f",
+        "--format",
+        choices=BOOKMARK_FORMATS,
+        default="text",
+        help="how to print the reading list (default: text)",
+    )
     add = bm_sub.add_parser(
         "add", help="bookmark papers by id (ids from 'papershelf list -f json')"
     )
-    add.add_argument("ids", nargs="+", metavar="ID")
-    add.add_argument("--from", dest="sources", nargs="+", default=[], metavar="SOURCE")
-    add.add_argument("--year", type=_year)
+    add.add_argument("ids", nargs="+", metavar="ID", help=_ID_HELP)
+    add.add_argument(
+        "--from",
+        dest="sources",
+        nargs="+",
+        default=[],
+        metavar="SOURCE",
+        help="look the ids up in these digests (default: your library)",
+    )
+    add.add_argument("--year", type=_year, help=_YEAR_HELP)
     rm = bm_sub.add_parser("remove", help="remove bookmarks by id")
-    rm.add_argument("ids", nargs="+", metavar="ID")
+    rm.add_argument("ids", nargs="+", metavar="ID", help=_ID_HELP)
     imp = bm_sub.add_parser("import", help="merge a JSON export back in")
-    imp.add_argument("file", type=Path, metavar="FILE.json")
+    imp.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE.json",
+        help="a 'bookmarks -f json' export; the newer copy of each bookmark wins",
+    )
 
     fetch = sub.add_parser("fetch", help="download a Hugging Face papers list into the library")
     period = fetch.add_mutually_exclusive_group()
@@ -127,27 +160,59 @@ def build_parser() -> tuple[_Parser, _Parser]:
     )
 
     imp_lib = sub.add_parser("import", help="add digests (text or JSON) to the library")
-    imp_lib.add_argument("sources", nargs="+", metavar="SOURCE")
-    imp_lib.add_argument("--year", type=_year)
+    imp_lib.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="digest file, directory of digests, or -"
+    )
+    imp_lib.add_argument("--year", type=_year, help=_YEAR_HELP)
+    imp_lib.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not look up the arXiv ids of papers that have none (see 'enrich')",
+    )
+
+    enrich = sub.add_parser(
+        "enrich", help="find the arXiv ids of library papers known only by their title"
+    )
+    enrich.add_argument(
+        "--limit", type=_positive, default=200, help="at most N look-ups (default 200)"
+    )
+    enrich.add_argument(
+        "--timeout", type=_seconds, default=10.0, help="seconds per network wait (default 10)"
+    )
+    enrich.add_argument(
+        "--deadline", type=_seconds, default=120.0, help="seconds for all look-ups (default 120)"
+    )
 
     sim = sub.add_parser("similar", help="papers of your library most like one paper")
     sim.add_argument("ref", metavar="PAPER", help="an id, an arXiv id, or an arXiv or HF URL")
     sim.add_argument("-n", "--limit", type=_positive, default=10, help="how many (default 10)")
-    sim.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    sim.add_argument(
+        "-f",
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default): score, day, title; json: every field plus score",
+    )
 
     rec = sub.add_parser(
         "recommend", help="unread papers of your library closest to your bookmarks"
     )
     rec.add_argument("-n", "--limit", type=_positive, default=20, help="how many (default 20)")
-    rec.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    rec.add_argument(
+        "-f",
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default): day, title, the bookmark it is like; json: fields, score, because",
+    )
 
     saved = sub.add_parser("saved", help="saved searches: list (with new matches), add, remove")
     saved_sub = saved.add_subparsers(dest="action", parser_class=_Parser)
     saved_add = saved_sub.add_parser("add", help="save a filter under a name")
-    saved_add.add_argument("name", metavar="NAME")
+    saved_add.add_argument("name", metavar="NAME", help="what to call it (case does not matter)")
     saved_add.add_argument("query", metavar="QUERY", help="the filter, as typed in the app")
     saved_rm = saved_sub.add_parser("remove", help="forget a saved search")
-    saved_rm.add_argument("name", metavar="NAME")
+    saved_rm.add_argument("name", metavar="NAME", help="the saved search to forget")
 
     cfg = sub.add_parser("config", help="where the config file is, and what is wrong in it")
     cfg.add_argument("--path", action="store_true", help="print only the file's path")
@@ -214,7 +279,8 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         out.write(to_json(papers))
     elif args.format == "tsv":
-        out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
+        if not args.no_header:
+            out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
         for p in papers:
             fields = [p.id, _date(p), str(p.rank), p.title, p.code_url or "", p.arxiv_id or ""]
             fields.append(" ".join(p.urls))
@@ -302,14 +368,97 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Import, then (unless --offline) look up arXiv ids for imported papers that have none.
+    The import stands whatever the look-ups meet: a failure there is one note, exit 0."""
+    from papershelf.enrich import candidates
     from papershelf.store import Store, import_sources
 
     with Store() as store:
         result, counts = import_sources(store, args.sources, year=args.year)
-    for warning in result.warnings:
-        print(f"papershelf: warning: {warning}", file=err)
-    for source, seen, new in counts:
-        out.write(f"imported {seen} papers from {source}, {new} new\n")
+        for warning in result.warnings:
+            print(f"papershelf: warning: {warning}", file=err)
+        for source, seen, new in counts:
+            out.write(f"imported {seen} papers from {source}, {new} new\n")
+        if args.offline or not candidates(result.papers):
+            return 0
+        try:
+            _enrich(store, result.papers, out, err)
+        except _NothingAsked as exc:
+            print(
+                f"papershelf: note: arXiv ids not looked up ({_one_line(str(exc))});"
+                " run 'papershelf enrich' when online",
+                file=err,
+            )
+    return 0
+
+
+def cmd_enrich(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from papershelf.store import Store
+
+    with Store() as store:
+        store.check_before_write()  # a damaged or read-only store fails before any request
+        if store.read_only_reason:
+            raise UserError(store.read_only_reason)
+        papers = store.library()
+        _warn_damage(store, err)
+        try:
+            return _enrich(
+                store,
+                papers,
+                out,
+                err,
+                limit=args.limit,
+                timeout=args.timeout,
+                deadline=args.deadline,
+            )
+        except _NothingAsked as exc:
+            raise UserError(f"{exc}; nothing was changed") from None
+
+
+class _NothingAsked(UserError):
+    """Not one look-up of `enrich` could be made (offline, server down, bad HF_ENDPOINT)."""
+
+
+def _enrich(
+    store: Store,
+    papers: Sequence[Paper],
+    out: TextIO,
+    err: TextIO,
+    *,
+    limit: int | None = None,
+    timeout: float | None = None,
+    deadline: float | None = None,
+) -> int:
+    """Run `enrich.enrich` with a progress line on stderr and a summary on stdout.
+    `_NothingAsked` when not one look-up could be made (then nothing was changed)."""
+    from papershelf import enrich
+
+    def progress(step: enrich.EnrichStep) -> None:
+        if step.done == 1 or step.done % 10 == 0 or step.done == step.total:
+            print(step, file=err, flush=True)
+
+    result = enrich.enrich(
+        store,
+        papers,
+        limit=limit or enrich.DEFAULT_LIMIT,
+        timeout=timeout or enrich.DEFAULT_TIMEOUT_S,
+        deadline=deadline or enrich.DEFAULT_DEADLINE_S,
+        progress=progress,
+    )
+    if not result.total:
+        out.write("enrich: every library paper has its arXiv id; nothing to look up\n")
+        return 0
+    if result.stopped and not result.asked:
+        raise _NothingAsked(result.stopped)
+    for paper in result.matched:
+        out.write(f"matched {paper.id}  {_one_line(paper.title)}\n")
+    if result.stopped:
+        print(
+            f"papershelf: warning: stopped after {result.asked} of {result.total} look-ups"
+            f" ({_one_line(result.stopped)}); the matches so far are kept",
+            file=err,
+        )
+    out.write(f"enrich: {result.summary()}\n")
     return 0
 
 
@@ -551,6 +700,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 "bookmarks": cmd_bookmarks,
                 "fetch": cmd_fetch,
                 "import": cmd_import,
+                "enrich": cmd_enrich,
                 "doctor": cmd_doctor,
                 "similar": cmd_similar,
                 "recommend": cmd_recommend,

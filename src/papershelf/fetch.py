@@ -74,6 +74,7 @@ __all__ = [
     "fetch_list",
     "fetch_papers",
     "parse_day",
+    "search_papers",
 ]
 
 ENDPOINT_ENV = "HF_ENDPOINT"
@@ -317,6 +318,28 @@ def _with_details(
         if progress is not None and (done % 10 == 0 or done == total):
             progress(Progress(fetched.name, done, total, details=True))
     return papers
+
+
+SEARCH_RESULTS = 20
+"""Results asked of `/api/papers/search` (`hf papers search` asks 20 too)."""
+
+
+def search_papers(
+    query: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    until: float,
+    deadline: float,
+    max_bytes: int = MAX_RESPONSE_BYTES,
+) -> list[Paper]:
+    """The papers the Hub's paper search finds for `query`: `GET /api/papers/search?q=&limit=`
+    (huggingface_hub `HfApi.list_papers`, hf_api.py L11867-11916: a JSON list of items shaped
+    like the daily list's, each read by `PaperInfo(**item)`). `until` is the `time.monotonic()`
+    past which the caller's whole run gives up (`deadline` seconds after it began); a failure is
+    one `UserError` line, as for `fetch_list`."""
+    params = urlencode([("q", query), ("limit", str(SEARCH_RESULTS))])
+    url = f"{endpoint()}/api/papers/search?{params}"
+    return _fetch_page(url, check_seconds(timeout), _Limits(until, deadline, max_bytes))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.cli import main
+from papershelf.cli import build_parser, main
 from papershelf.locations import sample_digest
 
 LEMO = "LeMo: Enabling LEss Token Involvement for MOre Context Fine-tuning"
@@ -72,6 +73,9 @@ def test_list_text_and_tsv() -> None:
     assert rows[0][:4] == ["id", "date", "rank", "title"]
     assert len(rows) == 47 and all(len(r) == len(rows[0]) for r in rows)
     assert rows[3][3] == SPEN
+    code, bare = run("list", "-f", "tsv", "--no-header", "--year", "2025", str(sample_digest()))
+    assert code == 0 and bare.splitlines() == tsv.splitlines()[1:]
+    assert [line.split("\t")[3] for line in bare.splitlines()][2] == SPEN  # what `cut -f4` gives
 
 
 def test_list_query_ranks_with_the_app_search() -> None:
@@ -183,3 +187,39 @@ def test_listing_a_file_leaves_the_data_directory_alone(isolated_home: Path) -> 
     assert not isolated_home.exists(), "no database is created just to list a file"
     code, text = run("list", str(sample_digest()), "--query", "is:bookmarked")
     assert code == 0 and text == ""
+
+
+# --- honest --help ------------------------------------------------------------------------------
+
+
+def _parsers() -> list[argparse.ArgumentParser]:
+    """The app's parser and every command's and sub-command's, found by walking the tree."""
+    app, commands = build_parser()
+    found: list[argparse.ArgumentParser] = [app]
+    todo: list[argparse.ArgumentParser] = [commands]
+    while todo:
+        parser = todo.pop()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found += action.choices.values()
+                todo += action.choices.values()
+    return found
+
+
+def test_every_argument_of_every_command_says_what_it_is() -> None:
+    undocumented = [
+        f"{parser.prog} {action.dest}"
+        for parser in _parsers()
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction) and not action.help
+    ]
+    assert undocumented == []
+
+
+def test_help_says_a_source_defaults_to_the_library_not_the_sample() -> None:
+    app, _ = build_parser()
+    text = " ".join(app.format_help().split())
+    assert "(default: your library, which starts with the bundled sample)" in text
+    assert "default: the bundled sample)" not in text
+    for parser in _parsers():
+        assert "trending-papers digest" not in parser.format_help()

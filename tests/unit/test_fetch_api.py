@@ -119,6 +119,15 @@ class FakeApi:
     def paper(self, arxiv_id: str) -> tuple[int, Any]:
         return _paper_info(self, arxiv_id)
 
+    def search(self, query: dict[str, list[str]]) -> tuple[int, Any]:
+        """`/api/papers/search?q=&limit=`: items sharing a word with `q`, most shared first
+        (the real search is fuzzy too: near misses come back beside the paper asked for)."""
+        words = set(query.get("q", [""])[0].lower().split())
+        limit = int(query.get("limit", ["20"])[0])
+        scored = [(len(words & set(i["title"].lower().split())), i) for i in self.items]
+        hits = [item for score, item in sorted(scored, key=lambda s: -s[0]) if score]
+        return 200, hits[:limit]
+
     def answer(self, query: dict[str, list[str]]) -> tuple[int, Any]:
         one = {key: values[0] for key, values in query.items()}
         try:
@@ -189,6 +198,8 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                 return
             if parts.path == "/api/daily_papers":
                 status, data = api.answer(parse_qs(parts.query))
+            elif parts.path == "/api/papers/search":
+                status, data = api.search(parse_qs(parts.query))
             elif parts.path.startswith("/api/papers/"):
                 status, data = api.paper(parts.path.removeprefix("/api/papers/"))
             else:

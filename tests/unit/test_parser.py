@@ -24,6 +24,7 @@ from papershelf.parser import (
     parse_sources,
     parse_text,
 )
+from papershelf.parser.sources import name_day
 from papershelf.text import strip_controls
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -636,15 +637,64 @@ def test_utf16_file_with_bom(tmp_path: Path) -> None:
     assert [p.title for p in parse_sources([path]).papers] == ["Café Models"]
 
 
-def test_directory_reads_txt_and_json_sorted_by_name(tmp_path: Path) -> None:
+def test_directory_reads_txt_and_json_dated_files_first(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text(digest("Mar 20", "From B", ABSTRACT))
     (tmp_path / "a.json").write_text('[{"paper": {"id": "2401.00002", "title": "From A"}}]')
     (tmp_path / "c.md").write_text(digest("From C", ABSTRACT))
     (tmp_path / "d.txt").write_text("")
     (tmp_path / "sub.txt").mkdir()
     result = parse_sources([tmp_path])
-    assert [p.title for p in result.papers] == ["From A", "From B"]
+    assert [p.title for p in result.papers] == ["From B", "From A"], "a.json names no day"
     assert [str(w) for w in result.warnings] == [f"{tmp_path / 'd.txt'}: skipped: empty file"]
+
+
+def test_directory_is_read_in_the_order_of_the_days_in_its_file_names(tmp_path: Path) -> None:
+    """Name order would be daily_..., hf-..., papers ...: the 20th, the 21st, the 19th."""
+    (tmp_path / "hf-2025-03-21.txt").write_text(digest("Third", ABSTRACT, "Shared", "Later."))
+    (tmp_path / "daily_20250320.json").write_text('[{"paper": {"id": "1", "title": "Second"}}]')
+    (tmp_path / "papers 2025.03.19.txt").write_text(digest("First", ABSTRACT, "Shared", "First."))
+    batches: list[list[str]] = []
+    result = parse_sources([tmp_path], on_batch=lambda b: batches.append([p.title for p in b]))
+    assert [p.title for p in result.papers] == ["First", "Shared", "Second", "Third"]
+    assert batches == [["First", "Shared"], ["Second"], ["Third"]], "each file as it is read"
+    shared = next(p for p in result.papers if p.title == "Shared")
+    assert (shared.abstract, Path(shared.source).name) == ("First.", "papers 2025.03.19.txt")
+
+
+def test_directory_without_dated_names_is_read_by_the_days_inside(tmp_path: Path) -> None:
+    """friday, monday, wednesday by name; monday, wednesday, friday by day. No date: last."""
+    (tmp_path / "friday.txt").write_text(digest("2025-03-21", "Friday Paper", ABSTRACT))
+    (tmp_path / "monday.txt").write_text(digest("2025-03-17", "Monday Paper", ABSTRACT))
+    (tmp_path / "undated.txt").write_text(digest("Undated Paper", ABSTRACT))
+    (tmp_path / "a-wednesday.json").write_text(
+        '[{"paper": {"id": "2503.00001", "title": "Wednesday Paper",'
+        ' "submittedOnDailyAt": "2025-03-19T03:00:00.000Z"}}]'
+    )
+    (tmp_path / "2025-03-18.txt").write_text(digest("Tuesday Paper", ABSTRACT))  # named
+    titles = [p.title for p in parse_sources([tmp_path]).papers]
+    assert titles == [
+        "Monday Paper",
+        "Tuesday Paper",
+        "Wednesday Paper",
+        "Friday Paper",
+        "Undated Paper",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "day"),
+    [
+        ("hf-2025-03-21.txt", dt.date(2025, 3, 21)),
+        ("20250321.json", dt.date(2025, 3, 21)),
+        ("daily_2025_03_21_v2.txt", dt.date(2025, 3, 21)),
+        ("2025-02-30.txt", None),
+        ("2410.05434.txt", None),  # an arXiv id is no date
+        ("2025-0321.txt", None),  # mixed separators
+        ("notes.txt", None),
+    ],
+)
+def test_name_day(name: str, day: dt.date | None) -> None:
+    assert name_day(name) == day
 
 
 def test_directory_where_no_file_has_papers(tmp_path: Path) -> None:

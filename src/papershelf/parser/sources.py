@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -59,9 +60,10 @@ def parse_sources(
 ) -> ParseResult:
     """Parse every source in order; a paper seen twice (same `Paper.id`) keeps its first copy.
 
-    A source is a file, a directory (its `*.txt` and `*.json` files, sorted by name) or "-" for
-    stdin. A file named explicitly must yield papers; inside a directory a bad or empty file
-    becomes a warning, and only a directory that yields nothing at all is an error.
+    A source is a file, a directory (its `*.txt` and `*.json` files, oldest day first: see
+    `_parse_directory`) or "-" for stdin. A file named explicitly must yield papers; inside a
+    directory a bad or empty file becomes a warning, and only a directory that yields nothing
+    at all is an error.
 
     `on_batch`, if given, is called in this thread with each batch of new papers as soon as it
     is parsed (a block of a big file, a whole small one), in final order and without
@@ -121,6 +123,13 @@ def _parse_source(
 
 
 def _parse_directory(directory: Path, collector: _Collector, *, year: int | None) -> None:
+    """A folder of digests, read oldest first: a paper in two files keeps its first listing.
+
+    A file's day is the date in its name (`2025-03-21`, `2025_03_21`, `20250321`), else the
+    oldest day its papers are listed on; undated files come last; ties go by name. When every
+    name carries a date, each file's papers are handed on as soon as it is read; otherwise all
+    are read before any is handed on, since the oldest may be the last one read.
+    """
     try:
         files = sorted(
             (p for p in directory.iterdir() if p.suffix.lower() in DIGEST_SUFFIXES and p.is_file()),
@@ -131,7 +140,8 @@ def _parse_directory(directory: Path, collector: _Collector, *, year: int | None
     if not files:
         raise SourceError(str(directory), "no digest files (*.txt or *.json) in this directory")
     problems: list[str] = []
-    for path in files:
+
+    def read(path: Path) -> list[Paper] | None:
         # A file here that turns out bad is skipped whole, so its papers wait until it is done.
         papers: list[Paper] = []
         try:
@@ -139,12 +149,46 @@ def _parse_directory(directory: Path, collector: _Collector, *, year: int | None
         except SourceError as exc:
             problems.append(f"{path.name}: {exc.problem}")
             collector.warnings.append(ParseWarning(exc.source, None, f"skipped: {exc.problem}"))
-        else:
-            collector.add(papers)
-            collector.warnings += warnings
+            return None
+        collector.warnings += warnings
+        return papers
+
+    named = {path: name_day(path.name) for path in files}
+    if all(named.values()):
+        for path in sorted(files, key=lambda p: (named[p], p.name)):
+            if (papers := read(path)) is not None:
+                collector.add(papers)
+    else:
+        found = [(path, read(path)) for path in files]
+        for _path, papers in sorted(found, key=lambda f: _day_order(named[f[0]], f[1], f[0])):
+            if papers is not None:
+                collector.add(papers)
     if len(problems) == len(files):
         shown = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
         raise SourceError(str(directory), f"no papers in any digest file ({shown})")
+
+
+_NAME_DAY = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)([-_.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+
+def name_day(name: str) -> dt.date | None:
+    """The day a file name carries (`hf-2025-03-21.txt`, `daily_20250321.json`), if any."""
+    for match in _NAME_DAY.finditer(name):
+        try:
+            return dt.date(int(match[1]), int(match[3]), int(match[4]))
+        except ValueError:  # 2025-02-30
+            continue
+    return None
+
+
+def _day_order(
+    named: dt.date | None, papers: list[Paper] | None, path: Path
+) -> tuple[bool, dt.date, str]:
+    """Sort key of a directory's file: its name's day, else its oldest paper's; undated last."""
+    day = named or min((p.date for p in papers or () if p.date is not None), default=None)
+    return (day is None, day or dt.date.min, path.name)
 
 
 def _parse_file(
