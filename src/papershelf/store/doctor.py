@@ -30,6 +30,8 @@ _TABLES = (
     ("library papers", "library_paper", "paper_id, paper, first_seen_at, day, rank"),
     ("appearances", "appearance", "paper_id, day, source, rank, seen_at"),
     ("read marks", "read_state", "paper_id, read_at"),
+    ("new marks", "new_paper", "paper_id"),
+    ("hidden papers", "hidden_paper", "paper_id, hidden_at"),
     ("meta rows", "meta", "key, value"),
 )
 
@@ -165,5 +167,9 @@ def export(path: Path, target: Path) -> Diagnosis:
             kept.get("appearances", []),
         )
         db.executemany("INSERT OR IGNORE INTO read_state VALUES (?, ?)", kept.get("read marks", []))
+        db.executemany("INSERT OR IGNORE INTO new_paper VALUES (?)", kept.get("new marks", []))
+        db.executemany(
+            "INSERT OR IGNORE INTO hidden_paper VALUES (?, ?)", kept.get("hidden papers", [])
+        )
         db.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", kept.get("meta rows", []))
     return diagnosis
