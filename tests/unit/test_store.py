@@ -66,7 +66,7 @@ def test_default_path_is_the_data_dir_database(db: Store, home: Path) -> None:
 def test_new_database_is_versioned_wal_and_waits_for_writers(db: Store) -> None:
     raw = sqlite3.connect(db.path)
     try:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert raw.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
     finally:
