@@ -507,7 +507,7 @@ class Session:
             if self.papers is papers:  # else the papers were reloaded: it shows next load
                 self._set_hidden_row(row, False)
 
-        self.undo_stack.append(Undo(paper, self.bookmarks.get(paper.id), "hide", unhide))
+        self.undo_stack.append(Undo(paper, None, "hide", unhide))
         del self.undo_stack[:-50]
         return f"Hidden: {ellipsize(paper.title, 60)} — press u to undo"
 

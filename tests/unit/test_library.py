@@ -7,11 +7,14 @@ import json
 import os
 import socket
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from papershelf import fetch, locations
 from papershelf.errors import UserError
@@ -440,3 +443,44 @@ def test_a_different_title_with_an_arxiv_id_stays_its_own_entry(db: Store) -> No
     db.add_to_library([a], "digest.txt")
     assert db.add_to_library([b], "hf") == (1, 1)
     assert {p.id for p in db.library()} == {a.id, b.id}
+
+
+def test_doctor_on_a_v2_file_does_not_call_the_v3_tables_damage(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papershelf.store import doctor
+
+    path = home / "papershelf.sqlite3"
+    with monkeypatch.context() as old_release:
+        old_release.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+        old_release.setattr(schema, "SCHEMA_VERSION", 2)
+        with Store(path) as v2:
+            v2.add_to_library([paper(1, FETCH_DAY)], "x", mark_new=False)
+    found = doctor.check(path)
+    assert found.problems == []
+    assert found.counts["library papers"] == 1 and found.counts["new marks"] == 0
+
+
+_DAYS = [None, dt.date(2025, 3, 17), dt.date(2025, 3, 18), dt.date(2025, 3, 19)]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.sampled_from(_DAYS), st.integers(1, 9), st.integers(0, 2)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_property_a_paper_shows_its_first_listing(
+    listings: list[tuple[int, dt.date | None, int, int]],
+) -> None:
+    """Whatever order listings arrive in, a paper shows its earliest dated day (undated only
+    when it never had a day) and the rank it was first given on that day."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "p.sqlite3") as db:
+        first: dict[str, tuple[dt.date | None, int]] = {}
+        for n, day, rank, source in listings:
+            db.add_to_library([paper(n, day, rank=rank)], f"source-{source}")
+            held = first.get(paper(n, None).id)
+            if held is None or (day is not None and (held[0] is None or day < held[0])):
+                first[paper(n, None).id] = (day, rank)
+        assert {p.id: (p.date, p.rank) for p in db.library()} == first
