@@ -130,7 +130,7 @@ def build_parser() -> tuple[_Parser, _Parser]:
     lib_rm.add_argument("ids", nargs="+", metavar="ID")
     prune = lib_sub.add_parser("prune", help="remove the papers listed only before a day")
     prune.add_argument(
-        "--before", required=True, type=_day, metavar="DATE", help="YYYY-MM-DD: kept from it on"
+        "--before", required=True, type=_day, metavar="DATE", help="YYYY-MM-DD; a paper listed on or after it stays"
     )
     prune.add_argument(
         "--include-bookmarked",
@@ -138,8 +138,11 @@ def build_parser() -> tuple[_Parser, _Parser]:
         help="remove bookmarked papers too (their bookmarks stay)",
     )
     prune.add_argument("--dry-run", action="store_true", help="say what would go; change nothing")
-    for action, what in (("hide", "stop listing"), ("unhide", "list again")):
-        marks = lib_sub.add_parser(action, help=f"{what} papers, kept in the library")
+    for action, what in (
+        ("hide", "stop listing papers; they stay in the library and do not come back as new"),
+        ("unhide", "list hidden papers again (papershelf list --hidden shows them)"),
+    ):
+        marks = lib_sub.add_parser(action, help=what)
         marks.add_argument("ids", nargs="+", metavar="ID")
 
     doctor = sub.add_parser(

@@ -238,6 +238,8 @@ class Session:
         self.hidden_rows: npt.NDArray[np.bool_] | None = None
         """Rows of `papers` hidden since they were loaded (None: none), left out of answers
         so that hiding needs no new index."""
+        self.hidden_count = 0
+        """How many `hidden_rows` are set (kept, not counted: the title asks per keystroke)."""
         self.undo_stack: list[Undo] = []
         self.query = Query()
         self.raw_query = ""
@@ -276,6 +278,7 @@ class Session:
         self.papers = loaded.papers
         self.loaded = loaded
         self.hidden_rows = None
+        self.hidden_count = 0
         self.index = None
         self.columns = None
 
@@ -511,11 +514,6 @@ class Session:
         del self.undo_stack[:-50]
         return f"Hidden: {ellipsize(paper.title, 60)} — press u to undo"
 
-    @property
-    def hidden_count(self) -> int:
-        """Papers of the all-papers view hidden since they were loaded."""
-        return 0 if self.hidden_rows is None else int(self.hidden_rows.sum())
-
     def _row_of(self, paper: Paper) -> int | None:
         """The row of `paper` in `papers` (None if absent): one pass, once per hide."""
         return next((i for i, p in enumerate(self.papers) if p is paper or p.id == paper.id), None)
@@ -523,9 +521,11 @@ class Session:
     def _set_hidden_row(self, row: int | None, hidden: bool) -> None:
         if row is None or row >= len(self.papers):
             return
-        if self.hidden_rows is None or len(self.hidden_rows) != len(self.papers):
+        if self.hidden_rows is None:
             self.hidden_rows = np.zeros(len(self.papers), dtype=np.bool_)
-        self.hidden_rows[row] = hidden
+        if bool(self.hidden_rows[row]) != hidden:
+            self.hidden_rows[row] = hidden
+            self.hidden_count += 1 if hidden else -1
 
     # -- fetching ----------------------------------------------------------------------------
 
