@@ -130,7 +130,11 @@ def build_parser() -> tuple[_Parser, _Parser]:
     lib_rm.add_argument("ids", nargs="+", metavar="ID")
     prune = lib_sub.add_parser("prune", help="remove the papers listed only before a day")
     prune.add_argument(
-        "--before", required=True, type=_day, metavar="DATE", help="YYYY-MM-DD; a paper listed on or after it stays"
+        "--before",
+        required=True,
+        type=_day,
+        metavar="DATE",
+        help="YYYY-MM-DD; a paper listed on or after it stays",
     )
     prune.add_argument(
         "--include-bookmarked",
