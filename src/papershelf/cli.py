@@ -7,6 +7,7 @@ only bugs keep their traceback. Textual is imported only when the app is launche
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import os
 import sys
@@ -31,6 +32,7 @@ COMMANDS = (
     "fetch",
     "import",
     "enrich",
+    "library",
     "similar",
     "recommend",
     "saved",
@@ -102,6 +104,9 @@ def build_parser() -> tuple[_Parser, _Parser]:
     )
     lst.add_argument(
         "--saved", metavar="NAME", help="the filter saved under NAME (with --query: both apply)"
+    )
+    lst.add_argument(
+        "--hidden", action="store_true", help="list the hidden papers of the library instead"
     )
 
     bm = sub.add_parser("bookmarks", help="the reading list: print, add, remove, import")
@@ -218,6 +223,35 @@ def build_parser() -> tuple[_Parser, _Parser]:
     cfg.add_argument("--path", action="store_true", help="print only the file's path")
     sub.add_parser("keys", help="the app's keys: binding id, key(s), what it does")
 
+    lib = sub.add_parser(
+        "library", help="take papers out of the library: remove, prune, hide, unhide"
+    )
+    lib_sub = lib.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    lib_rm = lib_sub.add_parser(
+        "remove", help="forget papers (ids, arXiv ids or URLs); their bookmarks stay"
+    )
+    lib_rm.add_argument("ids", nargs="+", metavar="ID", help=_ID_HELP)
+    prune = lib_sub.add_parser("prune", help="remove the papers listed only before a day")
+    prune.add_argument(
+        "--before",
+        required=True,
+        type=_day,
+        metavar="DATE",
+        help="YYYY-MM-DD; a paper listed on or after it stays",
+    )
+    prune.add_argument(
+        "--include-bookmarked",
+        action="store_true",
+        help="remove bookmarked papers too (their bookmarks stay)",
+    )
+    prune.add_argument("--dry-run", action="store_true", help="say what would go; change nothing")
+    for action, what in (
+        ("hide", "stop listing papers; they stay in the library and do not come back as new"),
+        ("unhide", "list hidden papers again (papershelf list --hidden shows them)"),
+    ):
+        marks = lib_sub.add_parser(action, help=what)
+        marks.add_argument("ids", nargs="+", metavar="ID", help=_ID_HELP)
+
     doctor = sub.add_parser(
         "doctor", help="check the database for damage; --export saves what is readable"
     )
@@ -231,6 +265,13 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
     return int(text)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, not {text!r}") from None
 
 
 def _seconds(text: str) -> float:
@@ -265,11 +306,16 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with _session(need_store=True) as saved:
             raw = f"{saved.saved_query(args.saved)} {raw}".strip()
     query = parse_query(raw)  # a malformed filter fails before any reading
+    if args.hidden and args.sources:
+        raise UserError("--hidden lists the library's hidden papers: give no SOURCE with it")
     # The store is opened only when it is read: for the library, or for filters such as
     # is:bookmarked; `list FILE` alone never creates or touches the database.
     session = _session(need_store=not args.sources or bool(query.filters))
+    appearances = None
     try:
         papers = _list_papers(args, session, query, err)
+        if args.format == "json" and not args.sources and session.store is not None:
+            appearances = session.store.all_appearances()
         _warn_damage(session.store, err)
     finally:
         if session.store is not None:
@@ -277,7 +323,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         from papershelf.export import to_json
 
-        out.write(to_json(papers))
+        out.write(to_json(papers, appearances))
     elif args.format == "tsv":
         if not args.no_header:
             out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
@@ -300,7 +346,7 @@ def _list_papers(
     if args.sources:
         loaded = _load(args.sources, args.year, err)
     elif session.store is not None:
-        loaded = load_library(session.store)
+        loaded = load_library(session.store, hidden=args.hidden)
     else:
         print(f"papershelf: warning: {session.store_error}; showing the bundled sample", file=err)
         loaded = _load([], args.year, err)
@@ -460,6 +506,43 @@ def _enrich(
         )
     out.write(f"enrich: {result.summary()}\n")
     return 0
+
+
+def cmd_library(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Remove, prune, hide or unhide library papers, with a one-line summary."""
+    from papershelf.store import Store
+
+    with Store() as store:
+        if args.action == "prune":
+            pruned = store.prune_library(
+                args.before, include_bookmarked=args.include_bookmarked, dry_run=args.dry_run
+            )
+            verb = "would remove" if args.dry_run else "removed"
+            kept = len(pruned.kept_bookmarked)
+            note = f"; kept {_count(kept, 'bookmarked paper')} (--include-bookmarked)" * bool(kept)
+            out.write(
+                f"{verb} {_count(len(pruned.ids), 'paper')} listed only before"
+                f" {args.before}{note}\n"
+            )
+        elif args.action == "remove":
+            removed = store.remove_from_library(store.resolve_library_ids(args.ids))
+            marked = len(set(removed) & store.bookmarked_ids())
+            note = f" ({_count(marked, 'bookmark')} kept in the reading list)" * bool(marked)
+            out.write(f"removed {_count(len(removed), 'paper')} from your library{note}\n")
+        elif args.action == "hide":
+            hid = store.set_hidden(store.resolve_library_ids(args.ids), True)
+            out.write(
+                f"hid {_count(len(hid), 'paper')} (papershelf list --hidden shows them,"
+                " papershelf library unhide ID lists one again)\n"
+            )
+        else:
+            shown = store.set_hidden(store.resolve_library_ids(args.ids, hidden=True), False)
+            out.write(f"listing {_count(len(shown), 'paper')} again\n")
+    return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _date(paper: Paper) -> str:
@@ -701,6 +784,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 "fetch": cmd_fetch,
                 "import": cmd_import,
                 "enrich": cmd_enrich,
+                "library": cmd_library,
                 "doctor": cmd_doctor,
                 "similar": cmd_similar,
                 "recommend": cmd_recommend,

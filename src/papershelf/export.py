@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 from urllib.parse import quote
 
@@ -43,17 +43,28 @@ def _safe_link(paper: Paper) -> str:
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def to_json(items: Items) -> str:
+def to_json(
+    items: Items, appearances: Mapping[str, Sequence[tuple[str | None, str, int]]] | None = None
+) -> str:
     """A JSON array; bookmarks as `Bookmark.to_dict`, papers as `Paper.to_dict`, each with the
-    paper's `link` after the paper's fields (a reader gets the link `o` would open)."""
-    return json.dumps([json_record(item) for item in items], ensure_ascii=False, indent=2) + "\n"
+    paper's `link` after the paper's fields (a reader gets the link `o` would open). With
+    `appearances` (the library's listings by paper id), each record ends with its
+    `appearances`: `{"day", "source", "rank"}`, first listing first."""
+    records = [json_record(item, appearances) for item in items]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def json_record(item: Bookmark | Paper) -> dict[str, Any]:
+def json_record(
+    item: Bookmark | Paper,
+    appearances: Mapping[str, Sequence[tuple[str | None, str, int]]] | None = None,
+) -> dict[str, Any]:
     paper = item.paper if isinstance(item, Bookmark) else item
     record = {**paper.to_dict(), "link": paper.link}
     if isinstance(item, Bookmark):
         record.update(item.to_dict())  # keys already there keep their place: these follow link
+    if appearances is not None:
+        listed = appearances.get(paper.id, ())
+        record["appearances"] = [{"day": d, "source": s, "rank": r} for d, s, r in listed]
     return record
 
 

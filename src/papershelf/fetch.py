@@ -368,6 +368,9 @@ def _collect(
     asked = min(request.limit or MAX_PAGE_SIZE, MAX_PAGE_SIZE)
     papers: list[Paper] = []
     seen: set[str] = set()
+    # Papers so far on each listing day: a paper's rank is its place within its own day's
+    # list, so a week or a month does not turn day ranks into week ranks.
+    per_day: dict[dt.date | None, int] = {}
     biggest = 0
     truncated = False
     pages = 0
@@ -383,7 +386,8 @@ def _collect(
                 seen.add(paper.id)
                 if request.date is not None and paper.date is None:
                     paper = replace(paper, date=request.date)
-                papers.append(replace(paper, rank=len(papers) + 1))
+                rank = per_day[paper.date] = per_day.get(paper.date, 0) + 1
+                papers.append(replace(paper, rank=rank))
         if progress is not None:
             progress(Progress(name, pages, len(papers)))
         if request.limit is not None and len(papers) >= request.limit:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,19 +105,28 @@ FIRST_PAINT = 500
 
 
 def load_library(
-    store: Store, on_first_batch: Callable[[list[Paper]], object] | None = None
+    store: Store,
+    on_first_batch: Callable[[list[Paper]], object] | None = None,
+    *,
+    hidden: bool = False,
 ) -> Loaded:
-    """The library, newest first, with the key of its saved index.
+    """The library, newest first, with the key of its saved index; hidden papers left out
+    (with `hidden`, only they, and no index key).
 
-    The generation stamp is read before the papers: a write in between makes the key older
-    than the papers, so the saved index is rebuilt next time rather than trusted wrongly.
+    The generation stamp is read before the papers and the hidden set: a write in between
+    makes the key older than the papers, so the saved index is rebuilt next time rather
+    than trusted wrongly.
     """
     from papershelf.store import library_papers
 
-    if on_first_batch is not None and store.library_size() > FIRST_PAINT:
-        on_first_batch(store.library(limit=FIRST_PAINT))
+    if on_first_batch is not None and not hidden and store.library_size() > FIRST_PAINT:
+        on_first_batch(_listed(store.library(limit=FIRST_PAINT), store.hidden_ids()))
     generation = store.library_generation()
+    hidden_ids = store.hidden_ids()
     papers = library_papers(store)
+    if hidden:
+        return Loaded([p for p in papers if p.id in hidden_ids])
+    papers = _listed(papers, hidden_ids)
     if store.library_generation() != generation:  # seeded with the sample just now
         return Loaded(papers)
     key, path = library_key(store.path, generation)
@@ -151,6 +161,11 @@ def find_paper(papers: Sequence[Paper], ref: str) -> int | None:
     if arxiv_id is None:
         return None
     return next((i for i, p in enumerate(papers) if p.arxiv_id == arxiv_id), None)
+
+
+def _listed(papers: list[Paper], hidden: AbstractSet[str]) -> list[Paper]:
+    """`papers` without the hidden ones (the list itself when none is hidden)."""
+    return [p for p in papers if p.id not in hidden] if hidden else papers
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -201,6 +216,11 @@ def previous_day_row(days: Callable[[int], object], cursor: int, shown: int) -> 
     return start if start < cursor else start_of_day(max(0, start - 1))
 
 
+def _without(order: IntArray, hidden: npt.NDArray[np.bool_] | None) -> IntArray:
+    """`order` without the rows `hidden` marks: one vectorised pass over the answer."""
+    return order if hidden is None else order[~hidden[order]]
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     """The rows of the view matching the filter, best first, and what was asked."""
@@ -213,11 +233,13 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Undo:
-    """A bookmark change that `u` can take back: the bookmark as it was before (None: absent)."""
+    """A change that `u` can take back: for a bookmark change, the bookmark as it was before
+    (None: absent); for other changes (hiding), `revert` undoes it."""
 
     paper: Paper
     before: Bookmark | None
     what: str
+    revert: Callable[[Store], object] | None = None
 
 
 class Session:
@@ -250,6 +272,11 @@ class Session:
         self.bookmark_index: SearchIndex | None = None
         self.read_ids: frozenset[str] = frozenset()
         self.new_ids: frozenset[str] = frozenset()
+        self.hidden_rows: npt.NDArray[np.bool_] | None = None
+        """Rows of `papers` hidden since they were loaded (None: none), left out of answers
+        so that hiding needs no new index."""
+        self.hidden_count = 0
+        """How many `hidden_rows` are set (kept, not counted: the title asks per keystroke)."""
         self.undo_stack: list[Undo] = []
         self.query = Query()
         self.raw_query = ""
@@ -285,12 +312,7 @@ class Session:
     def reload_marks(self) -> None:
         if self.store is not None:
             self.read_ids = frozenset(self.store.read_ids())
-            self.new_ids = frozenset(self.store.new_since_last_visit())
-
-    def start_visit(self) -> None:
-        """Record this visit, so the next one knows what is new since."""
-        if self.store is not None:
-            self.store.mark_visit()
+            self.new_ids = frozenset(self.store.new_ids())
 
     def reload_bookmarks(self) -> None:
         items = self.store.bookmarks() if self.store is not None else []
@@ -307,6 +329,8 @@ class Session:
         """New papers for the all-papers view; the old index no longer answers for them."""
         self.papers = loaded.papers
         self.loaded = loaded
+        self.hidden_rows = None
+        self.hidden_count = 0
         self.index = None
         self.columns = None
 
@@ -417,7 +441,10 @@ class Session:
             name = "Recommended"
         else:
             name = "Bookmarks" if self.view == VIEW_BOOKMARKS else "Papers"
-        title = f"{name} {shown}/{len(self.view_papers())}"
+        total = len(self.view_papers())
+        if self.view == VIEW_ALL:
+            total -= self.hidden_count
+        title = f"{name} {shown}/{total}"
         return title + " · titles only, indexing…" if partial else title
 
     # -- the filter --------------------------------------------------------------------------
@@ -434,11 +461,15 @@ class Session:
         papers = self.view_papers()
         index, columns = self._view_index()
         if self.query.blank:
-            return Answer(np.arange(len(papers), dtype=np.int64), self.query)
+            return Answer(self._listed(np.arange(len(papers), dtype=np.int64)), self.query)
         if index is not None or not self.query.has_text:
             order = run_query(papers, self.query, self.context(), index, columns=columns)
-            return Answer(order, self.query)
+            return Answer(self._listed(order), self.query)
         return None
+
+    def _listed(self, order: IntArray) -> IntArray:
+        """`order` without the rows hidden this session (all-papers view only)."""
+        return _without(order, self.hidden_rows if self.view == VIEW_ALL else None)
 
     def scanner(self) -> Callable[[], Answer]:
         """A job that answers the current query without an index (titles only for big
@@ -446,10 +477,12 @@ class Session:
         later keystroke cannot change the question it answers."""
         papers, query, ctx = self.view_papers(), self.query, self.context()
         big = len(papers) > SCAN_ALL_LIMIT
+        hidden = self.hidden_rows
+        hidden = hidden.copy() if hidden is not None and self.view == VIEW_ALL else None
 
         def scan() -> Answer:
             order = run_query(papers, query, ctx, None, scan_titles_only=big)
-            return Answer(order, query, partial=big)
+            return Answer(_without(order, hidden), query, partial=big)
 
         return scan
 
@@ -563,6 +596,7 @@ class Session:
         if paper.id in self.bookmarks:
             return self.remove_bookmark(paper)
         self._commit(paper, "bookmark", lambda s: s.add(paper))
+        self.new_ids = self.new_ids - {paper.id}
         return f"Bookmarked: {ellipsize(paper.title, 60)}"
 
     def remove_bookmark(self, paper: Paper) -> str:
@@ -598,6 +632,7 @@ class Session:
         store = self._writable()
         for paper_id in ids:
             store.add(by_id[paper_id])
+        self.new_ids = self.new_ids - set(ids)
         self.reload_bookmarks()
         return [by_id[i] for i in ids]
 
@@ -618,7 +653,9 @@ class Session:
             return "Nothing to undo."
         last = self.undo_stack[-1]
         store = self._writable()
-        if last.before is None:
+        if last.revert is not None:
+            last.revert(store)
+        elif last.before is None:
             store.remove(last.paper.id)
         else:
             store.restore(last.before)
@@ -635,7 +672,45 @@ class Session:
             return False
         self.store.set_read(paper.id, read)
         self.read_ids = self.read_ids | {paper.id} if read else self.read_ids - {paper.id}
+        if read:
+            self.new_ids = self.new_ids - {paper.id}
         return True
+
+    # -- hiding ------------------------------------------------------------------------------
+
+    def hide(self, paper: Paper) -> str:
+        """Hide `paper` from the library's list (kept in the library, so a later fetch does not
+        bring it back as new; its bookmark stays); `u` takes it back. Re-run the filter after."""
+        if not self.library_mode:
+            raise UserError("Only papers of your library can be hidden (run papershelf alone).")
+        store = self._writable()
+        if not store.set_hidden([paper.id], True):
+            raise UserError(f"Not in your library: {ellipsize(paper.title, 60)}")
+        papers, row = self.papers, self._row_of(paper)
+        self._set_hidden_row(row, True)
+        self.new_ids = self.new_ids - {paper.id}
+
+        def unhide(s: Store) -> None:
+            s.set_hidden([paper.id], False)
+            if self.papers is papers:  # else the papers were reloaded: it shows next load
+                self._set_hidden_row(row, False)
+
+        self.undo_stack.append(Undo(paper, None, "hide", unhide))
+        del self.undo_stack[:-50]
+        return f"Hidden: {ellipsize(paper.title, 60)} — press u to undo"
+
+    def _row_of(self, paper: Paper) -> int | None:
+        """The row of `paper` in `papers` (None if absent): one pass, once per hide."""
+        return next((i for i, p in enumerate(self.papers) if p is paper or p.id == paper.id), None)
+
+    def _set_hidden_row(self, row: int | None, hidden: bool) -> None:
+        if row is None or row >= len(self.papers):
+            return
+        if self.hidden_rows is None:
+            self.hidden_rows = np.zeros(len(self.papers), dtype=np.bool_)
+        if bool(self.hidden_rows[row]) != hidden:
+            self.hidden_rows[row] = hidden
+            self.hidden_count += 1 if hidden else -1
 
     # -- fetching ----------------------------------------------------------------------------
 
@@ -653,6 +728,7 @@ class Session:
         store = self._writable()
         fetched = fetch_list(FetchRequest(), progress=report)
         seen, new = store.add_to_library(fetched.papers, fetched.label)
+        self.new_ids = frozenset(store.new_ids())  # the papers just added are new at once
         return seen, new, load_library(store) if self.library_mode else None
 
 

@@ -70,23 +70,33 @@ async def test_moving_on_before_the_delay_does_not_mark_read() -> None:
         assert app.session.papers[2].id in app.session.read_ids
 
 
-async def test_new_papers_since_the_last_visit_are_marked() -> None:
+async def test_new_marks_stay_across_launches_until_the_paper_is_read() -> None:
+    """Every launch used to clear every new mark, read or not."""
     with Store() as store:
         store.add_to_library([paper("Old paper", dt.date(2025, 3, 20), 1)], "a")
-        store.mark_visit()
-    with Store() as store:
-        store.new_since_last_visit()  # a visit in between, as the app makes
+        store.set_read(paper("Old paper", dt.date(2025, 3, 20), 1).id, True)
         store.add_to_library([paper("Fresh paper", dt.date(2025, 3, 21), 1)], "b")
-    app = library_app()
+    for _launch in range(2):  # a launch that reads nothing keeps the marks
+        app = library_app(read_after=3600)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            titles = [app.session.papers[int(i)].title for i in app.main.paper_list.order]
+            assert titles == ["Fresh paper", "Old paper"], "newest day first"
+            assert row_text(app, 0).lstrip().startswith("•")
+            assert "•" not in row_text(app, 1)
+            await pilot.press("slash", *"is:new")
+            await settle(pilot)
+            assert app.main.paper_list.border_title == "Papers 1/2"
+    app = library_app(read_after=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        titles = [app.session.papers[int(i)].title for i in app.main.paper_list.order]
-        assert titles == ["Fresh paper", "Old paper"], "newest day first"
-        assert row_text(app, 0).lstrip().startswith("•")
-        assert "•" not in row_text(app, 1)
-        await pilot.press("slash", *"is:new")
+        await pilot.press("enter")  # to the list: the fresh paper is highlighted
+        await pilot.press("enter")  # open it: read, no longer new
         await settle(pilot)
-        assert app.main.paper_list.border_title == "Papers 1/2"
+        assert app.session.new_ids == frozenset()
+        assert "•" not in row_text(app, 0)
+    with Store() as store:
+        assert store.new_ids() == set()
 
 
 async def test_square_brackets_jump_between_days(tmp_path: Path) -> None:
@@ -165,6 +175,9 @@ async def test_refresh_adds_todays_papers_to_the_library(monkeypatch: pytest.Mon
         await settle(pilot)
         assert app.main.paper_list.border_title == "Papers 47/47"
         assert app.session.papers[0].title == "A brand new paper"
+        assert app.session.new_ids == {today[0].id}, "new at once, not at the next launch"
+        assert row_text(app, 0).lstrip().startswith("•")
+        assert "•" not in row_text(app, 1), "the seeded sample is not new"
         assert any("1 new" in n.message for n in app._notifications)
         assert asked == [FetchRequest()]  # the latest daily list, not the trending one
         assert any("fetched page 1 (1 papers)" in n.message for n in app._notifications)
@@ -200,3 +213,25 @@ async def test_nothing_turns_read_at_launch_and_enter_marks_read() -> None:
         await settle(pilot)
         assert app.main.paper_list.current is first
         assert first.id in app.session.read_ids
+
+
+async def test_hiding_through_the_session_drops_the_row_and_u_brings_it_back() -> None:
+    """The screen's side of `Session.hide` (the key is bound by the app layout)."""
+    app = library_app(read_after=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        target = app.main.paper_list.current
+        assert target is not None
+        app.main._with_paper(app.session.hide)
+        await settle(pilot)
+        shown = [app.session.papers[int(i)].id for i in app.main.paper_list.order]
+        assert target.id not in shown and len(shown) == 45
+        assert app.main.paper_list.border_title == "Papers 45/45"
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(app.main.paper_list.order) == 46
+        assert any("Undid the hide" in n.message for n in app._notifications)
+    app = library_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.main.paper_list.border_title == "Papers 46/46"

@@ -331,6 +331,45 @@ def test_a_week_keeps_each_paper_on_its_own_day(api: FakeApi) -> None:
     assert days == {DAY.isoformat(), (DAY - dt.timedelta(days=1)).isoformat()}
 
 
+def test_a_week_gives_ranks_one_to_n_on_each_day(api: FakeApi) -> None:
+    """The rank used to be the place in the week's response: two #6 on one day."""
+    week = "{}-W{:02d}".format(*DAY.isocalendar()[:2])
+    assert run("fetch", "--week", week)[0] == 0
+    by_day: dict[str, list[int]] = {}
+    for p in library():
+        if p["id"].startswith("arxiv:2611."):
+            by_day.setdefault(p["date"], []).append(p["rank"])
+    assert {day: sorted(ranks) for day, ranks in by_day.items()} == {
+        DAY.isoformat(): list(range(1, 121)),
+        (DAY - dt.timedelta(days=1)).isoformat(): list(range(1, 31)),
+    }
+    # The week agrees with each day's own list, so fetching the day adds nothing new.
+    day_list = fetch_list(FetchRequest(date=DAY - dt.timedelta(days=1))).papers
+    week_list = fetch_list(FetchRequest(week=week)).papers
+    ranks = {p.id: p.rank for p in week_list}
+    assert [(p.rank, ranks[p.id]) for p in day_list] == [(n, n) for n in range(1, 31)]
+
+
+def test_a_paper_listed_on_two_days_keeps_its_first_day_and_rank(api: FakeApi) -> None:
+    """A re-fetch used to move a paper to its later day and rank."""
+    assert run("fetch", "--date", DAY.isoformat())[0] == 0
+    first = next(p for p in library() if p["id"] == "arxiv:2611.00005")
+    assert (first["date"], first["rank"]) == (DAY.isoformat(), 6)
+    later = DAY + dt.timedelta(days=2)
+    again = item_2026(5, later)  # listed again, first on its day
+    api.items = [again, *(item_2026(2000 + n, later) for n in range(3))]
+    code, out, _ = run("fetch", "--date", later.isoformat())
+    assert code == 0
+    assert out == f"fetched 4 papers (daily list of {later}), 3 new in your library\n"
+    assert run("fetch", "--date", later.isoformat())[1].endswith(", 0 new in your library\n")
+    [kept] = [p for p in library() if p["id"] == "arxiv:2611.00005"]
+    assert (kept["date"], kept["rank"]) == (DAY.isoformat(), 6)
+    assert kept["appearances"] == [
+        {"day": DAY.isoformat(), "source": f"hf:{DAY}", "rank": 6},
+        {"day": later.isoformat(), "source": f"hf:{later}", "rank": 1},
+    ]
+
+
 def test_trending_asks_for_the_trending_list(api: FakeApi) -> None:
     code, out, _ = run("fetch", "--trending", "--limit", "10")
     assert code == 0

@@ -7,18 +7,22 @@ import json
 import os
 import socket
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from papershelf import fetch, locations
 from papershelf.errors import UserError
 from papershelf.fetch import FetchRequest, fetch_papers
-from papershelf.model import Paper, paper_id
+from papershelf.model import Bookmark, Paper, paper_id
 from papershelf.parser import parse_hf_json, parse_sources, parse_text
 from papershelf.store import Store, schema
+from papershelf.store import bookmarks as store_bookmarks
 from papershelf.store import clock as store_clock
 from papershelf.store import library as store_library
 
@@ -85,7 +89,10 @@ def test_a_v1_database_migrates_to_v2_with_its_bookmarks(
         old_release.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
         old_release.setattr(schema, "SCHEMA_VERSION", 1)
         with Store(path) as v1:
-            kept = v1.add(digest[0])
+            now = store_clock.now()
+            kept = Bookmark(digest[0], "to-read", "", (), now, now)
+            with v1._transaction(write=True) as raw_v1:  # v1 had no new marks for `add` to clear
+                raw_v1.execute(store_bookmarks._UPSERT, store_bookmarks._bookmark_params(kept))
             v1.set_tags(kept.paper.id, ["nlp"])
             kept = v1.set_note(kept.paper.id, "from v1")
     raw = sqlite3.connect(path)
@@ -139,20 +146,35 @@ def test_the_library_survives_reopening(home: Path, digest: list[Paper]) -> None
         assert db.library() == digest
 
 
-def test_a_paper_takes_its_newest_appearance(db: Store) -> None:
+def test_a_paper_keeps_its_first_listing_day_and_rank(db: Store) -> None:
+    """A paper listed again later used to move to the later day and take its rank there."""
     old_day, new_day = dt.date(2025, 3, 20), dt.date(2025, 3, 24)
     db.add_to_library([paper(1, old_day, rank=5)], "monday.txt")
     db.add_to_library([paper(1, new_day, rank=2)], "friday.txt")
-    assert [(p.date, p.rank) for p in db.library()] == [(new_day, 2)]
-    # An older digest imported later adds its day but does not move the paper back.
-    db.add_to_library([paper(1, old_day, rank=9, abstract="re-read")], "monday-again.txt")
+    assert [(p.date, p.rank) for p in db.library()] == [(old_day, 5)]
+    # The same day again from another source (a week list) is one more appearance.
+    db.add_to_library([paper(1, old_day, rank=40, abstract="re-read")], "hf:2025-W12")
     [only] = db.library()
-    assert (only.date, only.rank, only.abstract) == (new_day, 2, "re-read")
+    assert (only.date, only.rank, only.abstract) == (old_day, 5, "re-read")
     assert db.appearances(only.id) == [
         (new_day, "friday.txt"),
-        (old_day, "monday-again.txt"),
+        (old_day, "hf:2025-W12"),
         (old_day, "monday.txt"),
     ]
+    assert db.all_appearances()[only.id] == [
+        ("2025-03-20", "monday.txt", 5),
+        ("2025-03-20", "hf:2025-W12", 40),
+        ("2025-03-24", "friday.txt", 2),
+    ]
+
+
+def test_an_earlier_listing_found_later_becomes_the_first_one(db: Store) -> None:
+    """The first listing is the earliest day: an older digest imported late corrects it."""
+    old_day, new_day = dt.date(2025, 3, 20), dt.date(2025, 3, 24)
+    db.add_to_library([paper(1, new_day, rank=2)], "friday.txt")
+    db.add_to_library([paper(1, old_day, rank=7)], "monday.txt")
+    db.add_to_library([paper(1, new_day, rank=1)], "friday-again.txt")
+    assert [(p.date, p.rank) for p in db.library()] == [(old_day, 7)]
 
 
 def test_undated_papers_come_last_and_are_deduplicated(db: Store) -> None:
@@ -265,59 +287,54 @@ def test_read_marks(home: Path, digest: list[Paper]) -> None:
         assert "title:not-in-the-library" in db.read_ids()
 
 
-# --- new since the last visit ------------------------------------------------------------------
+# --- new marks ----------------------------------------------------------------------------------
 
 
-def test_new_since_last_visit_across_sessions(home: Path) -> None:
+def test_new_marks_stay_until_read_or_bookmarked_across_sessions(home: Path) -> None:
+    """A launch used to clear every new mark, read or not."""
     a, b, c, d = (paper(n, FETCH_DAY, rank=n) for n in range(1, 5))
     with Store() as first:
-        first.add_to_library([a], "x")
-        assert first.new_since_last_visit() == set()  # never visited: nothing stands out
-        first.mark_visit()
-        assert first.new_since_last_visit() == set()
-        first.add_to_library([b], "y")  # fetched during the first session
-
-    # The CLI adds a paper between sessions; it has no visit of its own.
-    with Store() as cli:
-        cli.add_to_library([c, a], "z")
-
-    with Store() as second:
-        assert second.new_since_last_visit() == {b.id, c.id}
-        second.mark_visit()
-        assert second.new_since_last_visit() == {b.id, c.id}  # stable after marking
-        second.mark_visit()  # a second call does not move this session's baseline
-        second.add_to_library([d], "w")
-        assert second.new_since_last_visit() == {b.id, c.id, d.id}
-
+        first.add_to_library([a, b, c], "x")
+        assert first.new_ids() == {a.id, b.id, c.id}  # new at once, in the same session
+        first.set_read(a.id, True)
+        assert first.new_ids() == {b.id, c.id}
+    with Store() as second:  # a session that reads nothing changes nothing
+        assert second.new_ids() == {b.id, c.id}
     with Store() as third:
-        assert third.new_since_last_visit() == {d.id}
-        third.mark_visit()
-        assert third.new_since_last_visit() == {d.id}
+        third.add(b)  # bookmarked: marked, no longer new
+        third.set_read(a.id, False)  # unread again, but it was opened: not new again
+        third.add_to_library([c, d, a], "y")  # listed again: not new again either
+        assert third.new_ids() == {c.id, d.id}
+        third.remove(b.id)
+        assert third.new_ids() == {c.id, d.id}
 
 
-def test_visits_are_stored_as_last_and_previous(db: Store, clock: Clock) -> None:
-    db.mark_visit()
-    first = clock.moment
-    with Store(db.path) as again:
-        again.mark_visit()
-        second = clock.moment
-    raw = sqlite3.connect(db.path)
-    try:
-        meta = dict(raw.execute("SELECT key, value FROM meta").fetchall())
-    finally:
-        raw.close()
-    assert meta == {
-        "previous_visit_at": first.isoformat(timespec="microseconds"),
-        "last_visit_at": second.isoformat(timespec="microseconds"),
-    }
+def test_a_paper_read_or_bookmarked_before_it_is_imported_is_not_new(db: Store) -> None:
+    a, b, c = (paper(n, FETCH_DAY, rank=n) for n in range(1, 4))
+    db.set_read(a.id, True)  # read in a digest file opened without importing it
+    db.add(b)
+    db.add_to_library([a, b, c], "x")
+    assert db.new_ids() == {c.id}
 
 
-def test_a_read_only_store_reads_the_library_and_keeps_the_session_baseline(
+def test_the_seeded_sample_is_not_new_and_is_seeded_once(db: Store) -> None:
+    from papershelf.store import library_papers
+
+    sample = library_papers(db)
+    assert len(sample) == 46
+    assert db.new_ids() == set()
+    db.remove_from_library(p.id for p in sample)
+    assert library_papers(db) == []  # an emptied library stays empty
+    db.add_to_library([paper(1, FETCH_DAY)], "hf:2025-03-24")
+    assert db.new_ids() == {paper(1, FETCH_DAY).id}
+
+
+def test_a_read_only_store_reads_the_library_and_its_new_marks(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Store() as db:
         db.add_to_library([paper(1, FETCH_DAY)], "x")
-        db.mark_visit()
+        db.set_read(paper(1, None).id, True)
         db.add_to_library([paper(2, FETCH_DAY, rank=2)], "y")
         path = db.path
     real = os.access
@@ -330,16 +347,60 @@ def test_a_read_only_store_reads_the_library_and_keeps_the_session_baseline(
     with Store() as reader:
         assert reader.read_only
         assert [p.id for p in reader.library()] == [paper(1, FETCH_DAY).id, paper(2, None).id]
-        assert reader.new_since_last_visit() == {paper(2, None).id}
-        reader.mark_visit()  # writes nothing, but the session keeps its baseline
-        assert reader.new_since_last_visit() == {paper(2, None).id}
+        assert reader.new_ids() == {paper(2, None).id}
         for change in (
             lambda: reader.add_to_library([paper(3, FETCH_DAY)], "z"),
             lambda: reader.set_read(paper(1, None).id, True),
+            lambda: reader.set_hidden([paper(1, None).id], True),
+            lambda: reader.remove_from_library([paper(1, None).id]),
         ):
             with pytest.raises(UserError, match="read-only"):
                 change()
     assert path.read_bytes() == before
+
+
+def test_a_v2_database_migrates_to_v3_keeping_history_and_new_marks(
+    home: Path, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    """v2 kept each paper's newest day and measured "new" from the last visit."""
+    path = home / "papershelf.sqlite3"
+    monday, friday = dt.date(2025, 3, 17), dt.date(2025, 3, 21)
+    with monkeypatch.context() as old_release:
+        old_release.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+        old_release.setattr(schema, "SCHEMA_VERSION", 2)
+        with Store(path) as v2:  # v2 knew no new marks
+            monday_list = [paper(1, monday, rank=4), paper(2, monday, rank=5)]
+            v2.add_to_library(monday_list, "monday", mark_new=False)
+            visit = clock()
+            friday_list = [paper(3, friday, rank=1), paper(4, friday, rank=2)]
+            v2.add_to_library(friday_list, "friday", mark_new=False)
+            v2.add_to_library([paper(1, friday, rank=3)], "friday", mark_new=False)
+            generation = v2.library_generation()
+    raw = sqlite3.connect(path)
+    try:
+        raw.execute(
+            "UPDATE library_paper SET day = ?, rank = 3 WHERE paper_id = ?",
+            (friday.isoformat(), paper(1, None).id),
+        )  # what v2 did: the newest listing won
+        raw.execute(
+            "INSERT INTO meta (key, value) VALUES ('last_visit_at', ?)",
+            (visit.isoformat(timespec="microseconds"),),
+        )
+        raw.execute("INSERT INTO read_state VALUES (?, 'x')", (paper(4, None).id,))
+        raw.commit()
+    finally:
+        raw.close()
+    with Store(path) as v3:
+        assert {p.id: (p.date, p.rank) for p in v3.library()}[paper(1, None).id] == (monday, 4)
+        assert v3.new_ids() == {paper(3, None).id}  # seen after the visit, not read
+        assert v3.library_generation() == generation + 1  # the order changed: no stale index
+        assert v3.hidden_ids() == set()
+    raw = sqlite3.connect(path)
+    try:
+        keys = {r[0] for r in raw.execute("SELECT key FROM meta")}
+    finally:
+        raw.close()
+    assert "last_visit_at" not in keys
 
 
 # --- one identity per paper ------------------------------------------------------------------
@@ -352,7 +413,6 @@ def test_a_text_paper_fetched_later_with_its_arxiv_id_is_one_entry(db: Store) ->
         id=paper_id(title), title=title, abstract="From the digest.", date=FETCH_DAY, rank=3
     )
     db.add_to_library([text_copy], "digest.txt")
-    db.mark_visit()
     db.add(text_copy)
     db.set_note(text_copy.id, "read section 3")
     db.set_read(text_copy.id, True)
@@ -383,3 +443,44 @@ def test_a_different_title_with_an_arxiv_id_stays_its_own_entry(db: Store) -> No
     db.add_to_library([a], "digest.txt")
     assert db.add_to_library([b], "hf") == (1, 1)
     assert {p.id for p in db.library()} == {a.id, b.id}
+
+
+def test_doctor_on_a_v2_file_does_not_call_the_v3_tables_damage(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papershelf.store import doctor
+
+    path = home / "papershelf.sqlite3"
+    with monkeypatch.context() as old_release:
+        old_release.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+        old_release.setattr(schema, "SCHEMA_VERSION", 2)
+        with Store(path) as v2:
+            v2.add_to_library([paper(1, FETCH_DAY)], "x", mark_new=False)
+    found = doctor.check(path)
+    assert found.problems == []
+    assert found.counts["library papers"] == 1 and found.counts["new marks"] == 0
+
+
+_DAYS = [None, dt.date(2025, 3, 17), dt.date(2025, 3, 18), dt.date(2025, 3, 19)]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.sampled_from(_DAYS), st.integers(1, 9), st.integers(0, 2)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_property_a_paper_shows_its_first_listing(
+    listings: list[tuple[int, dt.date | None, int, int]],
+) -> None:
+    """Whatever order listings arrive in, a paper shows its earliest dated day (undated only
+    when it never had a day) and the rank it was first given on that day."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "p.sqlite3") as db:
+        first: dict[str, tuple[dt.date | None, int]] = {}
+        for n, day, rank, source in listings:
+            db.add_to_library([paper(n, day, rank=rank)], f"source-{source}")
+            held = first.get(paper(n, None).id)
+            if held is None or (day is not None and (held[0] is None or day < held[0])):
+                first[paper(n, None).id] = (day, rank)
+        assert {p.id: (p.date, p.rank) for p in db.library()} == first

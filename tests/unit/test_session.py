@@ -23,6 +23,7 @@ from papershelf.session import (
     Session,
     copy_text,
     load,
+    load_library,
     next_day_row,
     next_state,
     previous_day_row,
@@ -260,3 +261,77 @@ def test_the_library_index_is_saved_and_trusted_only_for_its_generation(
         assert built == [3, 4]
         answer = [newer.papers[i].title for i in index.search(parse_query("fourth"))]
         assert answer == ["A fourth paper"]
+
+
+# -- new marks and hiding (the library) ------------------------------------------------------
+
+
+@pytest.fixture
+def library_session() -> Session:
+    with Store() as store:
+        store.add_to_library(PAPERS, "digest")
+    s = Session.open(library_mode=True)
+    assert s.store is not None
+    s.set_papers(load_library(s.store))
+    return s
+
+
+def test_new_marks_clear_when_read_or_bookmarked_not_when_unread(library_session: Session) -> None:
+    s = library_session
+    assert s.new_ids == {p.id for p in PAPERS}
+    s.set_read(PAPERS[0], True)
+    s.set_read(PAPERS[0], False)
+    s.toggle_bookmark(PAPERS[1])
+    assert s.new_ids == {PAPERS[2].id}
+    assert s.store is not None and s.store.new_ids() == {PAPERS[2].id}
+    s.undo()  # the bookmark goes; the paper was dealt with all the same
+    assert s.new_ids == {PAPERS[2].id}
+    s.set_query("is:new")
+    answer = s.answer()
+    assert answer is not None and [s.papers[i].id for i in answer.order] == [PAPERS[2].id]
+
+
+def test_a_fetch_makes_its_papers_new_in_the_running_session(
+    library_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papershelf.fetch import Fetched, FetchRequest
+
+    fresh = paper("Fetched this morning", day=DAY + dt.timedelta(days=1))
+
+    def fetch_list(request: FetchRequest, **kwargs: object) -> Fetched:
+        return Fetched([fresh, PAPERS[0]], "daily list", "hf:2025-03-22")
+
+    monkeypatch.setattr("papershelf.fetch.fetch_list", fetch_list)
+    library_session.set_read(PAPERS[0], True)
+    seen, new, loaded = library_session.fetch()
+    assert (seen, new) == (2, 1)
+    assert library_session.new_ids == {fresh.id, PAPERS[1].id, PAPERS[2].id}
+    assert loaded is not None and loaded.papers[0].id == fresh.id
+
+
+def test_hide_leaves_the_paper_out_of_every_answer_and_u_brings_it_back(
+    library_session: Session,
+) -> None:
+    s = library_session
+    hidden = s.papers[1]
+    message = s.hide(hidden)
+    assert message.startswith("Hidden: ") and message.endswith("press u to undo")
+    assert hidden.id not in s.new_ids
+    for raw in ("", "is:new", "lora"):
+        s.set_query(raw)
+        answer = s.answer() or s.scanner()()
+        assert hidden.id not in [s.papers[i].id for i in answer.order], raw
+    assert s.title(2) == "Papers 2/2"
+    assert s.store is not None and s.store.hidden_ids() == {hidden.id}
+    assert hidden.id not in [p.id for p in load_library(s.store).papers], "kept out at launch"
+    assert s.undo().startswith("Undid the hide: ")
+    assert s.store.hidden_ids() == set()
+    s.set_query("")
+    after = s.answer()
+    assert after is not None and len(after.order) == 3
+    assert s.hidden_count == 0
+
+
+def test_hide_needs_the_library(session: Session) -> None:
+    with pytest.raises(UserError, match="Only papers of your library"):
+        session.hide(PAPERS[0])

@@ -71,7 +71,6 @@ def make_store(papers: int = 4) -> Path:
             store.add(paper(n))
         store.add_to_library([paper(n) for n in range(1, papers + 1)], "digest.txt")
         store.set_read(paper(1).id, True)
-        store.mark_visit()
         path = store.path
     assert not Path(f"{path}-wal").exists()
     return path

@@ -41,7 +41,7 @@ SYNTAX = """\
   has:code           links a code repository
   is:bookmarked      in the reading list
   is:read, is:unread marked read / not marked read
-  is:new             first seen since the last visit
+  is:new             new: not yet read, bookmarked or hidden
   state:to-read      bookmarked in that state (to-read, reading, done)
   tag:NAME           bookmarked with that tag
   date:YYYY-MM-DD    listed on that day; date:>=, date:>, date:<=, date:< for ranges

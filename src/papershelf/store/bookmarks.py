@@ -106,8 +106,10 @@ class Bookmarks(Database):
             return changed
 
     def add(self, paper: Paper) -> Bookmark:
-        """Bookmark `paper` as `to-read`; if it already is, return the existing one unchanged."""
+        """Bookmark `paper` as `to-read`; if it already is, return the existing one unchanged.
+        A bookmarked paper is no longer new."""
         with self._transaction(write=True) as db:
+            db.execute("DELETE FROM new_paper WHERE paper_id = ?", (paper.id,))
             existing = self._fetch(db, paper.id, damaged_as_none=True)  # a damaged one: replace
             if existing is not None:
                 return existing
@@ -216,6 +218,7 @@ class Bookmarks(Database):
                 if existing is not None and record.updated_at <= existing.updated_at:
                     continue
                 db.execute(_UPSERT, _bookmark_params(record))
+                db.execute("DELETE FROM new_paper WHERE paper_id = ?", (record.paper.id,))
                 if existing is None:
                     added += 1
                 else:

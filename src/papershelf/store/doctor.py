@@ -30,9 +30,15 @@ _TABLES = (
     ("library papers", "library_paper", "paper_id, paper, first_seen_at, day, rank"),
     ("appearances", "appearance", "paper_id, day, source, rank, seen_at"),
     ("read marks", "read_state", "paper_id, read_at"),
+    ("new marks", "new_paper", "paper_id"),
+    ("hidden papers", "hidden_paper", "paper_id, hidden_at"),
     ("meta rows", "meta", "key, value"),
     ("saved searches", "saved_search", "name, query, saved_at"),
 )
+
+
+_LATER_TABLES = frozenset({"new_paper", "hidden_paper", "saved_search"})
+"""Tables of schemas v3 and v4: a file that no newer papershelf has opened lacks them."""
 
 
 @dataclass
@@ -83,17 +89,16 @@ def _integrity(db: sqlite3.Connection) -> list[str]:
 
 
 def _read(db: sqlite3.Connection, table: str, columns: str) -> tuple[list[tuple[Any, ...]], int]:
-    """Readable rows (rowid dropped) and how many stretches or rows could not be read."""
+    """Readable rows (rowid dropped) and how many stretches or rows could not be read.
+    A table an older schema does not have yet (an unmigrated file) has no rows to read."""
     try:
+        known = db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        if known is None and table in _LATER_TABLES:
+            return [], 0
         found = salvage(db, table, columns)
     except DAMAGE_ERRORS:  # the table's own definition is gone
         return [], 1
     return [row[1:] for row in found.rows], found.lost_spans + len(found.undecodable)
-
-
-def _has_table(db: sqlite3.Connection, table: str) -> bool:
-    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-    return db.execute(query, (table,)).fetchone() is not None
 
 
 def _decodes(kind: str, row: tuple[Any, ...]) -> bool:
@@ -125,9 +130,6 @@ def _readable(path: Path) -> tuple[Diagnosis, dict[str, list[tuple[Any, ...]]]]:
     kept: dict[str, list[tuple[Any, ...]]] = {}
     with _open(path, writable_schema=not schema_ok) as db:
         for kind, table, columns in _TABLES:
-            if schema_ok and not _has_table(db, table):  # an older version's file
-                kept[kind] = []
-                continue
             rows, lost = _read(db, table, columns)
             good = [row for row in rows if _decodes(kind, row)]
             bad = [str(row[0]) for row in rows if not _decodes(kind, row)]
@@ -174,6 +176,10 @@ def export(path: Path, target: Path) -> Diagnosis:
             kept.get("appearances", []),
         )
         db.executemany("INSERT OR IGNORE INTO read_state VALUES (?, ?)", kept.get("read marks", []))
+        db.executemany("INSERT OR IGNORE INTO new_paper VALUES (?)", kept.get("new marks", []))
+        db.executemany(
+            "INSERT OR IGNORE INTO hidden_paper VALUES (?, ?)", kept.get("hidden papers", [])
+        )
         db.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", kept.get("meta rows", []))
         db.executemany(
             "INSERT OR IGNORE INTO saved_search VALUES (?, ?, ?)", kept.get("saved searches", [])

@@ -25,18 +25,29 @@ from papershelf.text import strip_controls
 if TYPE_CHECKING:
     from papershelf.parser import ParseResult
 
-# A sighting replaces the paper's JSON; its day and rank only when the day is the newest yet
-# (NULL, undated, counts as older than any day; a damaged day is replaced). SET expressions
-# all read the old row.
-_LIBRARY_UPSERT = """
+# A sighting replaces the paper's JSON; its day and rank only when it is an earlier listing
+# than the one held (history is kept: a paper listed again later keeps its first day and its
+# rank on that day). An undated row takes the first dated listing; a damaged day is replaced.
+# SET expressions all read the old row.
+_FIRST_LISTING = """
+    (day IS NULL AND excluded.day IS NOT NULL) OR (day IS NOT NULL AND date(day) IS NULL)
+    OR excluded.day < day
+"""
+_LIBRARY_UPSERT = f"""
     INSERT INTO library_paper (paper_id, paper, first_seen_at, day, rank)
     VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (paper_id) DO UPDATE SET
         paper = excluded.paper,
-        day = CASE WHEN day IS NULL OR excluded.day >= day OR date(day) IS NULL
-                   THEN excluded.day ELSE day END,
-        rank = CASE WHEN day IS NULL OR excluded.day >= day OR date(day) IS NULL
-                    THEN excluded.rank ELSE rank END
+        day = CASE WHEN {_FIRST_LISTING} THEN excluded.day ELSE day END,
+        rank = CASE WHEN {_FIRST_LISTING} THEN excluded.rank ELSE rank END
+"""
+
+# A paper the library did not hold is new, unless it was already read or bookmarked (a paper
+# read in a digest file before it was imported has been opened).
+_NEW_MARK_INSERT = """
+    INSERT OR IGNORE INTO new_paper (paper_id)
+    SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM read_state WHERE paper_id = ?1)
+                AND NOT EXISTS (SELECT 1 FROM bookmark WHERE paper_id = ?1)
 """
 
 _APPEARANCE_INSERT = """
@@ -125,10 +136,17 @@ def _decode_library_paper(paper_id: str, data: str, day: str | None, rank: int) 
 class Library(Database):
     """The `Store` methods that add papers to the library and list it."""
 
-    def add_to_library(self, papers: Sequence[Paper], source: str) -> tuple[int, int]:
+    def add_to_library(
+        self, papers: Sequence[Paper], source: str, *, mark_new: bool = True
+    ) -> tuple[int, int]:
         """Record that `papers` were listed in `source` (a file, or a fetch label).
         Returns (seen, new): distinct papers given, and how many the library did not hold
-        before. Importing the same digest twice adds nothing the second time.
+        before. Importing the same digest twice adds nothing the second time. Papers the
+        library did not hold get the new mark (unless `mark_new` is False, or they were read
+        or bookmarked already); a paper held before, hidden ones too, never becomes new again.
+
+        A paper's day and rank stay those of its first listing; every listing is recorded as
+        an appearance (day, source, rank).
 
         Each paper's JSON becomes this copy, except that fields it lacks keep earlier values
         (a text digest has no authors; the API's copy had them). A damaged earlier copy is
@@ -153,7 +171,7 @@ class Library(Database):
             if start:
                 time.sleep(BATCH_PAUSE_S)
             try:
-                added += self._add_batch(batch, source, now)
+                added += self._add_batch(batch, source, now, mark_new)
             except UserError as exc:
                 if not saved:
                     raise
@@ -163,7 +181,7 @@ class Library(Database):
             saved += len(batch)
         return len(unique), added
 
-    def _add_batch(self, batch: list[Paper], source: str, now: str) -> int:
+    def _add_batch(self, batch: list[Paper], source: str, now: str, mark_new: bool) -> int:
         """One transaction of `add_to_library`; returns how many papers were new."""
         with self._transaction(write=True) as db:
             before = self._library_count(db)
@@ -179,6 +197,9 @@ class Library(Database):
                 sightings.append((paper.id, day, source, paper.rank, now))
             db.executemany(_LIBRARY_UPSERT, rows)
             db.executemany(_APPEARANCE_INSERT, sightings)
+            if mark_new:
+                fresh = [(paper.id,) for paper in batch if paper.id not in earlier]
+                db.executemany(_NEW_MARK_INSERT, fresh)
             db.execute(_BUMP_GENERATION, (_GENERATION,))
             return self._library_count(db) - before
 
@@ -186,7 +207,7 @@ class Library(Database):
     def _adopt_title_entries(db: sqlite3.Connection, batch: list[Paper]) -> None:
         """One identity per paper: a paper arriving with its arXiv id takes over the entry its
         title made earlier (from a text digest, which has no ids). The entry keeps when it was
-        first seen (so a new mark stays new), its days, its read mark and its bookmark, whose
+        first seen, its days, its read, new and hidden marks and its bookmark, whose
         snapshot gains the arriving fields; the arXiv id wins."""
         by_title = {title_id(p.title): p for p in batch if p.arxiv_id and title_id(p.title) != p.id}
         if not by_title:
@@ -210,7 +231,7 @@ class Library(Database):
                     " WHERE paper_id = ?",
                     (first_seen, new),
                 )
-                for table in ("appearance", "read_state", "bookmark"):
+                for table in ("appearance", "read_state", "bookmark", "new_paper", "hidden_paper"):
                     db.execute(
                         f"UPDATE OR IGNORE {table} SET paper_id = ? WHERE paper_id = ?", (new, old)
                     )
@@ -311,12 +332,17 @@ _BUMP_GENERATION = (
 
 
 def library_papers(store: Library) -> list[Paper]:
-    """The library, newest day first; seeded with the bundled sample when it is empty."""
-    if store.library_size() == 0 and not store.read_only:
+    """The library, newest day first; seeded with the bundled sample on a fresh install.
+
+    Only a library never written is seeded (its generation is 0): one emptied by `library
+    remove`/`prune` stays empty. The sample's papers are not new: they are a demonstration,
+    not news.
+    """
+    if store.library_size() == 0 and not store.read_only and store.library_generation() == 0:
         from papershelf.parser import parse_sources  # only here: most commands never parse
 
         sample = parse_sources([sample_digest()])
-        store.add_to_library(sample.papers, "sample")
+        store.add_to_library(sample.papers, "sample", mark_new=False)
     return store.library()
 
 

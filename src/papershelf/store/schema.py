@@ -77,6 +77,49 @@ def _migrate_to_v2(db: sqlite3.Connection) -> None:
 
 
 def _migrate_to_v3(db: sqlite3.Connection) -> None:
+    """History kept, per-paper new marks, hidden papers.
+
+    `library_paper.day`/`rank` now hold the paper's *first* listing (it never moves when the
+    paper is listed again), so existing rows take their earliest dated appearance. "New"
+    becomes a mark per paper (`new_paper`) that stays until the paper is read or bookmarked,
+    instead of a time compared with the last visit: the papers the old rule would have shown
+    as new at the next launch start with the mark, and the visit times go. `hidden_paper`
+    holds papers kept in the library but not listed. The library generation is bumped, since
+    the order of the library changes.
+    """
+    db.execute(
+        """
+        UPDATE library_paper SET (day, rank) = (
+            SELECT a.day, a.rank FROM appearance a
+            WHERE a.paper_id = library_paper.paper_id AND date(a.day) IS NOT NULL
+            ORDER BY a.day, a.seen_at, a.rowid LIMIT 1)
+        WHERE EXISTS (
+            SELECT 1 FROM appearance a
+            WHERE a.paper_id = library_paper.paper_id AND date(a.day) IS NOT NULL)
+        """
+    )
+    db.execute("CREATE TABLE new_paper (paper_id TEXT PRIMARY KEY)")
+    db.execute(
+        """
+        INSERT INTO new_paper (paper_id)
+        SELECT paper_id FROM library_paper
+        WHERE first_seen_at > (SELECT value FROM meta WHERE key = 'last_visit_at')
+          AND paper_id NOT IN (SELECT paper_id FROM read_state)
+          AND paper_id NOT IN (SELECT paper_id FROM bookmark)
+        """
+    )
+    db.execute("DELETE FROM meta WHERE key IN ('last_visit_at', 'previous_visit_at')")
+    db.execute("CREATE TABLE hidden_paper (paper_id TEXT PRIMARY KEY, hidden_at TEXT NOT NULL)")
+    # Only a library that holds papers is bumped: generation 0 means "never written", which
+    # is what lets a fresh install seed the sample (and only once).
+    db.execute(
+        "INSERT INTO meta (key, value) SELECT 'library_generation', '1'"
+        " WHERE EXISTS (SELECT 1 FROM library_paper)"
+        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def _migrate_to_v4(db: sqlite3.Connection) -> None:
     """Saved searches: a filter kept under a name, to run again each morning."""
     db.execute(
         """
@@ -89,7 +132,12 @@ def _migrate_to_v3(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1, _migrate_to_v2, _migrate_to_v3)
+MIGRATIONS: tuple[Migration, ...] = (
+    _migrate_to_v1,
+    _migrate_to_v2,
+    _migrate_to_v3,
+    _migrate_to_v4,
+)
 """`MIGRATIONS[n]` takes the schema from version n to n + 1; append new steps, never edit old."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

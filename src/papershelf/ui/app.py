@@ -63,7 +63,6 @@ class PapershelfApp(OrderedKeysApp[None]):
 
     def get_default_screen(self) -> MainScreen:
         self._session = Session.open(library_mode=not self.sources, store=self._store)
-        self._session.start_visit()
         if self.config.view:
             self._session.set_view(self.config.view)
         return MainScreen(

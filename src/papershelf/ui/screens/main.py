@@ -446,17 +446,20 @@ class MainScreen(Screen[None]):
 
     def _change(self, change: Callable[[], str]) -> None:
         """Run one session write; show what it did (or why not); repaint what shows it."""
+        hidden = self.session.hidden_count
         try:
             done = change()
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.bookmarks = self.session.bookmarks
+        self._sync_marks()  # a bookmark or a hidden paper is no longer new
         if self.session.view == VIEW_BOOKMARKS:
             cursor = self.paper_list.cursor
             self.paper_list.set_papers(self.session.bookmark_papers)
             self._apply_filter()
             self.paper_list.cursor = cursor
+        elif self.session.hidden_count != hidden:  # a paper was hidden, or unhidden by `u`
+            self._apply_filter()
         self._update_title()
         self._show_detail(self.paper_list.current)
         self.notify(done)
@@ -521,7 +524,7 @@ class MainScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         if changed:
-            self.read_ids = self.session.read_ids
+            self._sync_marks()  # a paper read is no longer new
             if self.paper_list.current is paper:
                 self._show_detail(paper)
 
@@ -579,6 +582,7 @@ class MainScreen(Screen[None]):
             return
         where = "" if self.session.library_mode else " (run papershelf with no file to browse them)"
         self.notify(f"Fetched {message.seen} papers, {message.new} new in your library{where}.")
+        self._sync_marks()  # what the fetch added is new at once
         if message.library is not None:
             current = self.paper_list.current
             self.session.set_papers(message.library)
