@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_USER_ERROR = 2
 COMMANDS = ("list", "bookmarks", "fetch", "import", "doctor")
-LIST_FORMATS = ("text", "json", "tsv")
+LIST_FORMATS = ("text", "json", "tsv", "markdown", "bibtex")
 BOOKMARK_FORMATS = ("text", "json", "markdown", "bibtex", "csv")
 
 
@@ -80,6 +80,9 @@ def build_parser() -> tuple[_Parser, _Parser]:
     bm.add_argument("--state", help="only bookmarks in this state (to-read, reading, done)")
     bm.add_argument("--tag", help="only bookmarks with this tag")
     bm.add_argument("-f", "--format", choices=BOOKMARK_FORMATS, default="text")
+    bm.add_argument(
+        "--notes", action="store_true", help="with --format bibtex: put each note in a note field"
+    )
     add = bm_sub.add_parser(
         "add", help="bookmark papers by id (ids from 'papershelf list -f json')"
     )
@@ -168,10 +171,11 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         if session.store is not None:
             session.store.close()
-    if args.format == "json":
-        from papershelf.export import to_json
+    if args.format in ("json", "markdown", "bibtex"):
+        from papershelf import export
 
-        out.write(to_json(papers))
+        writer = {"json": export.to_json, "markdown": export.to_markdown}.get(args.format)
+        out.write(writer(papers) if writer else export.to_bibtex(papers))
     elif args.format == "tsv":
         out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
         for p in papers:
@@ -179,9 +183,13 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields.append(" ".join(p.urls))
             out.write("\t".join(_one_line(f) for f in fields) + "\n")
     else:
+        from papershelf.links import paper_page
+        from papershelf.mathtext import render_math
+
         for p in papers:
-            code = f"  <{p.code_url}>" if p.code_url else ""
-            out.write(f"{_date(p):<10}  {p.rank:>3}  {_one_line(p.title)}{code}\n")
+            page = paper_page(p)
+            link = f"  <{page}>" if page else ""
+            out.write(f"{_date(p):<10}  {p.rank:>3}  {_one_line(render_math(p.title))}{link}\n")
     return 0
 
 
@@ -308,7 +316,7 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             writers: dict[str, Callable[[Sequence[Bookmark]], str]] = {
                 "json": export.to_json,
                 "markdown": export.to_markdown,
-                "bibtex": export.to_bibtex,
+                "bibtex": lambda items: export.to_bibtex(items, notes=args.notes),
                 "csv": export.to_csv,
             }
             if args.format in writers:
