@@ -275,3 +275,16 @@ def test_hostile_text_parses_with_unique_keys_and_runs_no_command(
             assert decode(got["title"]) == " ".join(title.split())
         if note.strip():
             assert decode(got["note"]) == " ".join(note.split())
+
+
+def test_the_readme_example_is_what_the_export_writes() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    p = paper(
+        r"On the Expressivity of $\mathcal{O}(\log n)$-Depth Transformers",
+        "2511.20107",
+        authors=("Ludwig van der Berg", "Ada Lovelace"),
+        date=dt.date(2026, 1, 2),
+    )
+    assert f"```bibtex\n{to_bibtex([p])}```" in readme
