@@ -69,6 +69,7 @@ _TEXT_TOKEN = re.compile(
     r"|(?P<char>.)",
     re.DOTALL,
 )
+_WORD_PARTS = re.compile(r"[-'’.]")
 _MACRO = re.compile(r"\\([A-Za-z]+)")
 _UNESCAPED_SPECIAL = re.compile(r"(?<!\\)[%#&]")
 
@@ -119,7 +120,8 @@ def _title_text(text: str) -> str:
                 out.append(escape(match.group()))
         elif kind == "word":
             word = match.group()
-            protect = any(c.isupper() for c in word[1:])
+            # `GPT-4o`, `LoRA`, `3D` keep their case; `Vision-Language` may be lowercased.
+            protect = any(c.isupper() for part in _WORD_PARTS.split(word) for c in part[1:])
             out.append(f"{{{escape(word)}}}" if protect else escape(word))
         else:
             char = match.group()

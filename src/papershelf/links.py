@@ -13,7 +13,6 @@ before they become part of a URL, and stored links that are not http(s) are neve
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import quote_plus
 
 from papershelf.urls import is_web_url, normalize_arxiv_id
 
@@ -43,14 +42,9 @@ def paper_page(paper: Paper) -> str | None:
     return None
 
 
-def search_url(paper: Paper) -> str:
-    """Hugging Face's paper search for the title: the link of a paper without a page."""
-    return f"https://huggingface.co/papers?q={quote_plus(paper.title)}"
-
-
 def paper_url(paper: Paper) -> str:
     """The paper link (`o`, `y l`, Markdown, BibTeX, JSON `link`): its page, else a search."""
-    return paper_page(paper) or search_url(paper)
+    return paper_page(paper) or paper.hf_search_url
 
 
 def code_url(paper: Paper) -> str | None:

@@ -149,6 +149,7 @@ def test_hidden_authors_become_and_others() -> None:
     [
         ("SAM 3: Segment Anything with Concepts", "{SAM} 3: Segment Anything with Concepts"),
         ("LoRA and GPT-4o for 3D", "{LoRA} and {GPT-4o} for {3D}"),
+        ("Vision-Language-Action Models", "Vision-Language-Action Models"),
         (
             r"On the Expressivity of $\mathcal{O}(\log n)$-Depth Transformers",
             r"On the Expressivity of {$\mathcal{O}(\log n)$}-Depth Transformers",
