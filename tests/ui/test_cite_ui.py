@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.widgets import Label
 
 from papershelf.ui.dialogs import CopyMenu
 from tests.ui.conftest import make_app, row_text, settle
@@ -61,6 +62,10 @@ async def test_math_reads_as_unicode_in_the_row_and_the_detail_pane(digest: Path
         assert "mathcal" not in row_text(app, 0)
         assert SHOWN in app.main.detail.text
         assert "Θ(log n) layers" in app.main.detail.text
+        await pilot.press("y")
+        assert isinstance(app.screen, CopyMenu)
+        heading = app.screen.query_one(Label).render()
+        assert "𝒪(log n)" in str(heading)
 
 
 async def test_filtering_by_what_the_row_shows(digest: Path) -> None:
