@@ -40,7 +40,7 @@ COMMANDS = (
     "keys",
     "doctor",
 )
-LIST_FORMATS = ("text", "json", "tsv")
+LIST_FORMATS = ("text", "json", "tsv", "markdown", "bibtex")
 BOOKMARK_FORMATS = ("text", "json", "markdown", "bibtex", "csv")
 
 
@@ -97,7 +97,8 @@ def build_parser() -> tuple[_Parser, _Parser]:
         "--format",
         choices=LIST_FORMATS,
         default="text",
-        help="text (default): day, rank, title; json: every field; tsv: one row per paper",
+        help="text (default): day, rank, title; json: every field; tsv: one row per paper;"
+        " markdown, bibtex: as the reading list exports them",
     )
     lst.add_argument(
         "--no-header", action="store_true", help="tsv: leave out the header row (for cut, sort)"
@@ -119,6 +120,9 @@ def build_parser() -> tuple[_Parser, _Parser]:
         choices=BOOKMARK_FORMATS,
         default="text",
         help="how to print the reading list (default: text)",
+    )
+    bm.add_argument(
+        "--notes", action="store_true", help="with --format bibtex: put each note in a note field"
     )
     add = bm_sub.add_parser(
         "add", help="bookmark papers by id (ids from 'papershelf list -f json')"
@@ -320,10 +324,14 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         if session.store is not None:
             session.store.close()
-    if args.format == "json":
-        from papershelf.export import to_json
+    if args.format in ("json", "markdown", "bibtex"):
+        from papershelf import export
 
-        out.write(to_json(papers, appearances))
+        if args.format == "json":
+            out.write(export.to_json(papers, appearances))
+        else:
+            writer = export.to_markdown if args.format == "markdown" else export.to_bibtex
+            out.write(writer(papers))
     elif args.format == "tsv":
         if not args.no_header:
             out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
@@ -332,9 +340,13 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fields.append(" ".join(p.urls))
             out.write("\t".join(_one_line(f) for f in fields) + "\n")
     else:
+        from papershelf.links import paper_page
+        from papershelf.mathtext import render_math
+
         for p in papers:
-            code = f"  <{p.code_url}>" if p.code_url else ""
-            out.write(f"{_date(p):<10}  {p.rank:>3}  {_one_line(p.title)}{code}\n")
+            page = paper_page(p)
+            link = f"  <{page}>" if page else ""
+            out.write(f"{_date(p):<10}  {p.rank:>3}  {_one_line(render_math(p.title))}{link}\n")
     return 0
 
 
@@ -581,7 +593,7 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             writers: dict[str, Callable[[Sequence[Bookmark]], str]] = {
                 "json": export.to_json,
                 "markdown": export.to_markdown,
-                "bibtex": export.to_bibtex,
+                "bibtex": lambda items: export.to_bibtex(items, notes=args.notes),
                 "csv": export.to_csv,
             }
             if args.format in writers:

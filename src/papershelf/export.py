@@ -15,10 +15,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 from urllib.parse import quote
 
+from papershelf import bibtex
 from papershelf.errors import UserError
+from papershelf.links import paper_url
+from papershelf.mathtext import render_math
 from papershelf.model import Bookmark, Paper
-from papershelf.text import fold
-from papershelf.urls import arxiv_year, is_web_url
 
 Items: TypeAlias = Sequence[Bookmark | Paper]
 """Bookmarks, papers, or a mix; a `Sequence[Bookmark]` or `Sequence[Paper]` fits."""
@@ -30,14 +31,6 @@ def _pairs(items: Items) -> Iterator[tuple[Paper, Bookmark | None]]:
             yield item.paper, item
         else:
             yield item, None
-
-
-def _safe_link(paper: Paper) -> str:
-    """The paper's link if it is http(s), else the arXiv title search (never `javascript:`)."""
-    link = paper.link
-    if is_web_url(link):
-        return link
-    return paper.arxiv_search_url
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -105,7 +98,7 @@ def _md_url(url: str) -> str:
 
 def markdown_link(paper: Paper) -> str:
     """`[Title](link)`, safe to paste anywhere Markdown is rendered."""
-    return f"[{_md_text(paper.title)}]({_md_url(_safe_link(paper))})"
+    return f"[{_md_text(render_math(paper.title))}]({_md_url(paper_url(paper))})"
 
 
 def to_markdown(items: Items) -> str:
@@ -124,132 +117,20 @@ def to_markdown(items: Items) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-# --- BibTeX -----------------------------------------------------------------------------------
-
-# Each replacement is brace-balanced: BibTeX counts `{` and `}` even after a backslash, so
-# `\{` would unbalance the entry; `{\textbraceleft}` does not.
-_BIBTEX_ESCAPES = {
-    "\\": r"{\textbackslash}",
-    "{": r"{\textbraceleft}",
-    "}": r"{\textbraceright}",
-    "#": r"\#",
-    "$": r"\$",
-    "%": r"\%",
-    "&": r"\&",
-    "_": r"\_",
-    "~": r"{\textasciitilde}",
-    "^": r"{\textasciicircum}",
-    "<": r"{\textless}",
-    ">": r"{\textgreater}",
-}
-_BIBTEX_SPECIAL = re.compile("|".join(re.escape(ch) for ch in _BIBTEX_ESCAPES))
-_KEY_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "on",
-        "of",
-        "in",
-        "for",
-        "to",
-        "and",
-        "with",
-        "via",
-        "from",
-        "towards",
-        "toward",
-        "is",
-        "are",
-        "do",
-        "does",
-        "can",
-    ]
-)
+# --- BibTeX (the rules are `papershelf.bibtex`'s) -----------------------------------------
 
 
-def _bib_text(text: str) -> str:
-    """A BibTeX field value shown literally by LaTeX: one line, special characters escaped."""
-    one_line = _WHITESPACE.sub(" ", text).strip()
-    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group()], one_line)
+def bibtex_entry(paper: Paper) -> str:
+    """One `@misc` entry for the copy menu: no note (a copied entry is made to be shared)."""
+    return bibtex.entry(paper, bibtex.key_base(paper))
 
 
-def _bib_url(url: str) -> str:
-    """URLs stay verbatim for the `url` package; only what would break the entry is encoded."""
-    return quote(url, safe="/:?#[]@!$&'()*+,;=%~-._")
-
-
-def _bib_year(paper: Paper) -> int | None:
-    """The arXiv id's year (new-style ids start with YYMM), else the digest date's year."""
-    year = arxiv_year(paper.arxiv_id or "")
-    if year is not None:
-        return year
-    return paper.date.year if paper.date else None
-
-
-def _bib_key_base(paper: Paper) -> str:
-    """First meaningful title word in lowercase ASCII, plus the year: `attention2017`."""
-    words = re.findall(r"[a-z0-9]+", fold(paper.title))
-    word = next((w for w in words if w not in _KEY_STOPWORDS), words[0] if words else "paper")
-    year = _bib_year(paper)
-    return f"{word[:30]}{year if year is not None else ''}"
-
-
-def _suffixes() -> Iterator[str]:
-    """`a`, `b`, ... `z`, `aa`, `ab`, ...: the dedup suffixes for repeated keys."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    length = 1
-    while True:
-        for n in range(len(letters) ** length):
-            suffix = ""
-            for _ in range(length):
-                n, r = divmod(n, len(letters))
-                suffix = letters[r] + suffix
-            yield suffix
-        length += 1
-
-
-def _bib_author(name: str) -> str:
-    """One author, braced when the name holds the word `and` so BibTeX does not split it."""
-    text = _bib_text(name)
-    return f"{{{text}}}" if re.search(r"\band\b", text, re.IGNORECASE) else text
-
-
-def _bib_entry(paper: Paper, key: str, note: str) -> str:
-    fields: list[tuple[str, str]] = [("title", f"{{{_bib_text(paper.title)}}}")]
-    authors = [name for name in map(_bib_author, paper.authors) if name]
-    if authors:
-        fields.append(("author", " and ".join(authors)))
-    year = _bib_year(paper)
-    if year is not None:
-        fields.append(("year", str(year)))
-    fields.append(("url", _bib_url(_safe_link(paper))))
-    if paper.arxiv_id:
-        fields.append(("eprint", _bib_text(paper.arxiv_id)))
-        fields.append(("archivePrefix", "arXiv"))
-    if note.strip():
-        fields.append(("note", _bib_text(note)))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{key},\n{body}\n}}\n"
-
-
-def bibtex_entry(paper: Paper, note: str = "") -> str:
-    """One `@misc` entry (for the copy menu); `note` is the bookmark's note, if any."""
-    return _bib_entry(paper, _bib_key_base(paper), note)
-
-
-def to_bibtex(items: Items) -> str:
-    """One `@misc` per paper, keys unique within the file (`word2024`, `word2024a`, ...)."""
-    used: set[str] = set()
-    entries = []
-    for paper, bookmark in _pairs(items):
-        base = key = _bib_key_base(paper)
-        suffixes = _suffixes()
-        while key in used:
-            key = base + next(suffixes)
-        used.add(key)
-        entries.append(_bib_entry(paper, key, bookmark.note if bookmark else ""))
-    return "\n".join(entries)
+def to_bibtex(items: Items, *, notes: bool = False) -> str:
+    """One `@misc` per paper, keys unique within the file; bookmark notes only with `notes`."""
+    return bibtex.bibliography(
+        (paper, bookmark.note if notes and bookmark is not None else "")
+        for paper, bookmark in _pairs(items)
+    )
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -287,7 +168,7 @@ def _csv_row(paper: Paper, bookmark: Bookmark | None) -> list[str]:
     row: dict[str, Any] = {
         **paper.to_dict(),
         "authors": "; ".join(paper.authors),
-        "link": _safe_link(paper),
+        "link": paper_url(paper),
     }
     if bookmark is None:
         return [_csv_cell(row[name]) for name in PAPER_COLUMNS]

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from papershelf.errors import UserError
+from papershelf.links import paper_url
 from papershelf.text import strip_controls, title_key
 
 STATES = ("to-read", "reading", "done")
@@ -97,8 +98,11 @@ class Paper:
 
     @property
     def link(self) -> str:
-        """The one link `o` opens and `y` copies: code, else the paper page, else a HF search."""
-        return self.code_url or self.arxiv_url or self.project_url or self.hf_search_url
+        """The paper link (`o`, `y l`, exports): the paper's page, never its code repository.
+
+        The rule is `links.paper_url`'s; the code and the PDF have `links.code_url`/`pdf_url`.
+        """
+        return paper_url(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-ready mapping; `from_dict` reads it back to an equal `Paper`.

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from papershelf import export
+from papershelf import export, links
 from papershelf.errors import UserError
 from papershelf.locations import sample_digest
 from papershelf.model import STATES, Bookmark, Paper, normalize_tags
@@ -52,7 +52,15 @@ FOUND_LIMIT = 20
 SCAN_ALL_LIMIT = 20_000
 """Above this many papers, queries typed before the index is ready scan titles only."""
 
-COPY_CHOICES = ("title", "link", "markdown", "bibtex")
+COPY_ITEMS: tuple[tuple[str, str], ...] = (
+    ("title", "Title"),
+    ("link", "Paper link"),
+    ("code", "Code link"),
+    ("pdf", "PDF link"),
+    ("markdown", "Markdown link"),
+    ("bibtex", "BibTeX entry"),
+)
+"""(choice, label) of everything `y` can copy, in menu order; the app adds a key to each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,17 +186,32 @@ def next_state(state: str, step: int = 1) -> str:
     return STATES[(STATES.index(state) + step) % len(STATES)]
 
 
-def copy_text(paper: Paper, choice: str, bookmark: Bookmark | None = None) -> str:
-    """The text that copying `choice` (one of COPY_CHOICES) of `paper` puts on the clipboard."""
+def copy_text(paper: Paper, choice: str) -> str:
+    """The text that copying `choice` (a name of COPY_ITEMS) of `paper` puts on the clipboard.
+
+    `UserError` when the paper has no such link (no code, no arXiv id for the PDF). The
+    BibTeX entry never carries the bookmark's note: a note is private, and a copied entry is
+    made to be pasted into a shared bibliography (`bookmarks --format bibtex --notes` opts in).
+    """
     if choice == "title":
         return paper.title
     if choice == "link":
-        return paper.link
+        return links.paper_url(paper)
+    if choice == "code":
+        return _require(links.code_url(paper), "This paper has no code link.")
+    if choice == "pdf":
+        return _require(links.pdf_url(paper), "No PDF link: the paper has no arXiv id.")
     if choice == "markdown":
         return export.markdown_link(paper)
     if choice == "bibtex":
-        return export.bibtex_entry(paper, bookmark.note if bookmark else "")
+        return export.bibtex_entry(paper)
     raise ValueError(f"unknown copy choice {choice!r}")
+
+
+def _require(url: str | None, missing: str) -> str:
+    if url is None:
+        raise UserError(missing)
+    return url
 
 
 def next_day_row(days: Callable[[int], object], cursor: int, shown: int) -> int | None:
@@ -733,7 +756,7 @@ class Session:
 
 
 __all__ = [
-    "COPY_CHOICES",
+    "COPY_ITEMS",
     "VIEWS",
     "VIEW_ALL",
     "VIEW_BOOKMARKS",

@@ -54,7 +54,7 @@ def test_json_outputs_carry_the_link_after_the_paper_fields() -> None:
         papers[0]
     )
     assert {"hidden_authors", "num_models", "num_datasets"} <= set(papers[0])
-    assert all(p["link"] == p["code_url"] for p in papers if p["code_url"])
+    assert all(p["link"] != p["code_url"] for p in papers if p["code_url"]), "the paper's link"
     assert str(papers[0]["link"]).startswith("https://huggingface.co/papers?q=")
     run("bookmarks", "add", str(papers[0]["id"]), "--year", "2025")
     saved = json.loads(run("bookmarks", "--format", "json")[1])

@@ -16,10 +16,8 @@ from papershelf.errors import UserError
 from papershelf.export import (
     BOOKMARK_COLUMNS,
     PAPER_COLUMNS,
-    bibtex_entry,
     from_json,
     markdown_link,
-    to_bibtex,
     to_csv,
     to_json,
     to_markdown,
@@ -39,175 +37,6 @@ def bookmark(
     p: Paper, note: str = "", tags: tuple[str, ...] = (), state: str = "reading"
 ) -> Bookmark:
     return Bookmark(p, state, note, tags, T0, T0 + dt.timedelta(hours=1))
-
-
-# --- a small BibTeX reader --------------------------------------------------------------------
-
-
-def parse_bibtex(text: str) -> list[tuple[str, str, dict[str, str]]]:
-    """(type, key, fields) per entry, following BibTeX's own rule: every brace counts, even
-    after a backslash, and a field value is one balanced `{...}` group."""
-    entries = []
-    pos = 0
-    header = re.compile(r"\s*@(\w+)\{([^,\s{}]+),")
-    field = re.compile(r"\s*(\w+)\s*=\s*\{")
-    while pos < len(text) and text[pos:].strip():
-        match = header.match(text, pos)
-        assert match, f"expected an entry at {text[pos : pos + 40]!r}"
-        kind, key, pos = match.group(1), match.group(2), match.end()
-        fields: dict[str, str] = {}
-        while True:
-            fmatch = field.match(text, pos)
-            assert fmatch, f"expected a field at {text[pos : pos + 40]!r}"
-            depth, start = 1, fmatch.end()
-            pos = start
-            while depth:
-                assert pos < len(text), "unbalanced braces"
-                depth += {"{": 1, "}": -1}.get(text[pos], 0)
-                pos += 1
-            name = fmatch.group(1).lower()
-            assert name not in fields, f"duplicate field {name}"
-            fields[name] = text[start : pos - 1]
-            end = re.compile(r"\s*(,?)\s*(\}?)").match(text, pos)
-            assert end is not None
-            pos = end.end()
-            if end.group(2):
-                break
-            assert end.group(1), "fields must be separated by commas"
-        entries.append((kind, key, fields))
-    return entries
-
-
-ESCAPED = {
-    "#": r"\#",
-    "$": r"\$",
-    "%": r"\%",
-    "&": r"\&",
-    "_": r"\_",
-    "{": r"{\textbraceleft}",
-    "}": r"{\textbraceright}",
-    "~": r"{\textasciitilde}",
-    "^": r"{\textasciicircum}",
-    "\\": r"{\textbackslash}",
-}
-_KNOWN_ESCAPES = re.compile(
-    r"\\[#$%&_]|\{\\text(?:braceleft|braceright|asciitilde|asciicircum|backslash|less|greater)\}"
-)
-
-
-def assert_literal(value: str, *, author: bool = False) -> None:
-    """After removing our escapes, no character LaTeX would interpret is left over (in an
-    author list, a name holding the word "and" is braced on purpose so it is not split)."""
-    rest = _KNOWN_ESCAPES.sub("\N{MIDDLE DOT}", value)
-    if author:
-        rest = re.sub(r"\{([^{}]*\band\b[^{}]*)\}", r"\1", rest, flags=re.IGNORECASE)
-    assert not set(rest) & set("#$%&_{}~^\\"), rest
-
-
-# --- BibTeX -----------------------------------------------------------------------------------
-
-
-def test_bibtex_entry_has_required_fields_and_arxiv_eprint() -> None:
-    p = paper(
-        "Attention Is All You Need",
-        "1706.03762",
-        date=dt.date(2024, 3, 21),
-        authors=("Ashish Vaswani", "Noam Shazeer"),
-    )
-    [(kind, key, fields)] = parse_bibtex(bibtex_entry(p, note="read twice"))
-    assert kind == "misc" and key == "attention2017"
-    assert fields == {
-        "title": "{Attention Is All You Need}",
-        "author": "Ashish Vaswani and Noam Shazeer",
-        "year": "2017",
-        "url": "https://arxiv.org/abs/1706.03762",
-        "eprint": "1706.03762",
-        "archiveprefix": "arXiv",
-        "note": "read twice",
-    }
-
-
-def test_no_eprint_without_arxiv_id_and_no_empty_note() -> None:
-    p = paper("Local LoRA", code_url="https://github.com/a/b", date=dt.date(2025, 1, 2))
-    [(_, key, fields)] = parse_bibtex(bibtex_entry(p))
-    assert key == "local2025"
-    assert set(fields) == {"title", "year", "url"}
-    assert fields["url"] == "https://github.com/a/b"
-
-
-def test_bibtex_uses_bookmark_notes_only() -> None:
-    with_note = bookmark(paper("One", "2401.00001"), note="see  fig. 3\nand 4")
-    without = bookmark(paper("Two", "2401.00002"))
-    plain = paper("Three", "2401.00003", abstract="an abstract is not a note")
-    entries = parse_bibtex(to_bibtex([with_note, without, plain]))
-    assert [fields.get("note") for _, _, fields in entries] == ["see fig. 3 and 4", None, None]
-
-
-@pytest.mark.parametrize("char", sorted(ESCAPED))
-def test_bibtex_escapes_each_special_character(char: str) -> None:
-    p = paper(f"Cost {char} benefit", "2402.01234", authors=(f"A{char}B",))
-    text = bibtex_entry(p, note=f"n{char}n")
-    [(_, _, fields)] = parse_bibtex(text)
-    assert fields["title"] == "{Cost " + ESCAPED[char] + " benefit}"
-    assert fields["author"] == f"A{ESCAPED[char]}B"
-    assert fields["note"] == f"n{ESCAPED[char]}n"
-
-
-def test_bibtex_keys_are_unique_with_letter_suffixes() -> None:
-    same = [paper(f"The Diffusion model {n}", f"2403.0000{n}") for n in range(4)]
-    other = paper("Über Alles", "2403.00009")
-    keys = [key for _, key, _ in parse_bibtex(to_bibtex([*same, other]))]
-    assert keys == [
-        "diffusion2024",
-        "diffusion2024a",
-        "diffusion2024b",
-        "diffusion2024c",
-        "uber2024",
-    ]
-    assert [k for _, k, _ in parse_bibtex(bibtex_entry(paper("!!!")))] == ["paper"]
-
-
-def test_bibtex_year_falls_back_to_the_digest_date() -> None:
-    [(_, key, fields)] = parse_bibtex(
-        bibtex_entry(paper("Old style", "cs/0101001", date=dt.date(2023, 5, 1)))
-    )
-    assert fields["year"] == "2023" and key == "old2023"
-    assert fields["eprint"] == "cs/0101001" and fields["archiveprefix"] == "arXiv"
-    assert "year" not in parse_bibtex(bibtex_entry(paper("Undated")))[0][2]
-
-
-def test_bibtex_author_named_and_is_kept_whole() -> None:
-    [(_, _, fields)] = parse_bibtex(bibtex_entry(paper("X", authors=("Smith and Sons", " ", "Bo"))))
-    assert fields["author"] == "{Smith and Sons} and Bo"
-
-
-def test_bibtex_url_is_http_and_cannot_break_the_entry() -> None:
-    sneaky = paper("X", code_url="https://example.org/a}b{c d\\e")
-    [(_, _, fields)] = parse_bibtex(bibtex_entry(sneaky))
-    assert fields["url"] == "https://example.org/a%7Db%7Bc%20d%5Ce"
-    script = paper("Y", code_url="javascript:alert(1)")
-    [(_, _, fields)] = parse_bibtex(bibtex_entry(script))
-    assert fields["url"].startswith("https://arxiv.org/search/")
-
-
-@given(
-    title=st.text(max_size=80),
-    note=st.text(max_size=80),
-    authors=st.lists(st.text(max_size=20), max_size=3),
-)
-def test_any_text_gives_balanced_parseable_bibtex(
-    title: str, note: str, authors: list[str]
-) -> None:
-    p = paper(title, authors=tuple(authors), code_url="https://github.com/x/y")
-    text = to_bibtex([bookmark(p, note=note), bookmark(p, note=note)])
-    entries = parse_bibtex(text)
-    assert len(entries) == 2 and entries[0][1] != entries[1][1]
-    for _, _, fields in entries:
-        assert fields["title"].startswith("{") and fields["title"].endswith("}")
-        assert_literal(fields["title"][1:-1])
-        assert_literal(fields.get("note", ""))
-        assert_literal(fields.get("author", ""), author=True)
-        assert "\n" not in fields["title"]
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -243,7 +72,7 @@ def test_csv_of_papers_keeps_numbers_and_multiline_text() -> None:
     assert row["title"] == "Plain, with comma"
     assert row["abstract"] == 'two\nlines and "quotes"'
     assert row["upvotes"] == "12" and row["rank"] == "3" and row["github_stars"] == ""
-    assert row["date"] == "2024-03-21" and row["link"] == "https://arxiv.org/abs/2403.12345"
+    assert row["date"] == "2024-03-21" and row["link"] == "https://huggingface.co/papers/2403.12345"
 
 
 def test_csv_of_bookmarks_has_state_tags_and_times() -> None:
@@ -261,7 +90,7 @@ def test_csv_of_nothing_is_a_header() -> None:
 
 
 def test_markdown_link_escapes_brackets_and_parentheses() -> None:
-    p = paper("A [bracketed] *bold* title", code_url="https://github.com/a/b_(c) d")
+    p = paper("A [bracketed] *bold* title", project_url="https://github.com/a/b_(c) d")
     assert markdown_link(p) == (
         r"[A \[bracketed\] \*bold\* title](https://github.com/a/b_%28c%29%20d)"
     )
@@ -269,7 +98,7 @@ def test_markdown_link_escapes_brackets_and_parentheses() -> None:
 
 @given(title=st.text(max_size=60))
 def test_markdown_link_text_cannot_close_the_link(title: str) -> None:
-    link = markdown_link(paper(title, code_url="https://x.org/(y)"))
+    link = markdown_link(paper(title, project_url="https://x.org/(y)"))
     text = link[1 : link.rindex("](")]
     assert "\n" not in link
     assert re.search(r"(?<!\\)(?:\\\\)*[\[\]]", text) is None
@@ -286,7 +115,7 @@ def test_markdown_reading_list_lines_and_quoted_notes() -> None:
         bookmark(paper("Second <b>"), state="to-read"),
     ]
     assert to_markdown(items).splitlines() == [
-        r"- [First](https://arxiv.org/abs/2403.00001) — 2024-03-21 · reading · #ml #to\_do",
+        r"- [First](https://huggingface.co/papers/2403.00001) — 2024-03-21 · reading · #ml #to\_do",
         "  > why it matters",
         "  >",
         r"  > \> not a quote \*really\*",
@@ -313,7 +142,7 @@ def test_json_of_papers_is_paper_dicts_with_their_link() -> None:
     ps = [paper("A", "2401.00001", authors=("Zoë",)), paper('B "quoted"\nnewline')]
     data = json.loads(to_json(ps))
     assert data == [{**p.to_dict(), "link": p.link} for p in ps]
-    assert data[0]["link"] == "https://arxiv.org/abs/2401.00001"
+    assert data[0]["link"] == "https://huggingface.co/papers/2401.00001"
     assert all("link" not in p.to_dict() for p in ps), "the record holds real fields only"
     assert [Paper.from_dict(d) for d in data] == ps
     assert "Zoë" in to_json(ps)
@@ -323,7 +152,7 @@ def test_json_of_bookmarks_round_trips() -> None:
     items = [bookmark(paper("A", "2401.00001"), note='say "hi"\nagain', tags=("a", "b"))]
     assert from_json(to_json(items), "x.json") == items
     assert json.loads(to_json(items))[0]["state"] == "reading"
-    assert json.loads(to_json(items))[0]["link"] == "https://arxiv.org/abs/2401.00001"
+    assert json.loads(to_json(items))[0]["link"] == "https://huggingface.co/papers/2401.00001"
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from papershelf.errors import UserError
 from papershelf.model import STATES, Paper, paper_id
 from papershelf.search import FilterColumns, QueryError, SearchIndex, parse_query
 from papershelf.session import (
+    COPY_ITEMS,
     SCAN_ALL_LIMIT,
     VIEW_ALL,
     VIEW_BOOKMARKS,
@@ -191,6 +192,41 @@ def test_copy_formats() -> None:
     assert copy_text(p, "bibtex").startswith("@misc{")
     with pytest.raises(ValueError):
         copy_text(p, "everything")
+
+
+def test_copy_links_give_the_paper_the_code_and_the_pdf() -> None:
+    code = "https://github.com/a/sam3"
+    p = Paper(id="arxiv:2511.16719", title="SAM 3", arxiv_id="2511.16719", code_url=code)
+    assert copy_text(p, "link") == "https://huggingface.co/papers/2511.16719", "not the code"
+    assert copy_text(p, "code") == code
+    assert copy_text(p, "pdf") == "https://arxiv.org/pdf/2511.16719"
+    assert "url = {https://huggingface.co/papers/2511.16719}" in copy_text(p, "bibtex")
+    assert "](https://huggingface.co/papers/2511.16719)" in copy_text(p, "markdown")
+    with pytest.raises(UserError, match="no code link"):
+        copy_text(PAPERS[0], "code")
+    with pytest.raises(UserError, match="no arXiv id"):
+        copy_text(PAPERS[0], "pdf")
+
+
+def test_every_copy_item_is_a_choice_with_a_label() -> None:
+    p = Paper(id="arxiv:2511.16719", title="SAM", arxiv_id="2511.16719", code_url="https://x.org")
+    assert [name for name, _ in COPY_ITEMS] == [
+        "title",
+        "link",
+        "code",
+        "pdf",
+        "markdown",
+        "bibtex",
+    ]
+    for name, label in COPY_ITEMS:
+        assert label and copy_text(p, name)
+
+
+def test_the_copied_bibtex_never_carries_the_note(session: Session) -> None:
+    p = Paper(id="arxiv:2401.00001", title="Noted", arxiv_id="2401.00001")
+    session.toggle_bookmark(p)
+    session.set_note(p, "reviewer 2 is wrong")
+    assert "reviewer" not in copy_text(p, "bibtex")
 
 
 def test_day_jumps() -> None:

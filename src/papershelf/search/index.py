@@ -25,6 +25,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
+from papershelf.mathtext import search_text
 from papershelf.model import Paper
 from papershelf.search.postings import FieldPostings, Selector, build_postings, segment_bounds
 from papershelf.search.query import Phrase, Query, QueryWord, phrase_pattern
@@ -43,13 +44,13 @@ from papershelf.search.vocabulary import CODE_WIDTH, Vocabulary
 from papershelf.text import fold
 
 _CACHE_SIZE = 24
-_FORMAT = 1
+_FORMAT = 2
 """Version of the saved file layout (`SearchIndex.save`)."""
 _PHRASE_BATCH = 2048
 
 
 def _title(paper: Paper) -> str:
-    return paper.title
+    return search_text(paper.title)  # the rendered math too: search finds what rows show
 
 
 def _abstract(paper: Paper) -> str:
@@ -95,7 +96,7 @@ class SearchIndex:
     @classmethod
     def build(cls, papers: Sequence[Paper], *, titles_only: bool = False) -> SearchIndex:
         """Index every paper's title and, unless `titles_only`, its abstract."""
-        columns = [[p.title for p in papers]]
+        columns = [[_title(p) for p in papers]]
         if not titles_only:
             columns.append([p.abstract for p in papers])
         vocabulary, fields = build_postings(columns)

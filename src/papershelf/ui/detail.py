@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.style import Style
 from textual.widgets import Static
 
+from papershelf.mathtext import render_math
 from papershelf.model import Bookmark, Paper
 from papershelf.urls import is_web_url
 
@@ -78,7 +79,7 @@ def _hub_line(paper: Paper) -> str:
 
 def render_paper(paper: Paper, bookmark: Bookmark | None = None, *, read: bool = False) -> Content:
     """The detail text of one paper, as inert styled content."""
-    parts: list[Content] = [Content.styled(paper.title, "bold")]
+    parts: list[Content] = [Content.styled(render_math(paper.title), "bold")]
     meta = _meta(paper, read=read)
     if meta:
         parts.append(Content.styled(" · ".join(meta), "$text-muted"))
@@ -117,7 +118,7 @@ def render_paper(paper: Paper, bookmark: Bookmark | None = None, *, read: bool =
         if paper.ai_keywords:
             parts.append(Content.styled(", ".join(paper.ai_keywords), "$text-muted"))
     parts.append(Content(""))
-    parts.append(Content(paper.abstract or "(no abstract in the digest)"))
+    parts.append(Content(render_math(paper.abstract) or "(no abstract in the digest)"))
     if bookmark is not None and bookmark.note:
         parts.append(Content(""))
         parts.append(Content.styled("Note", "bold $accent"))

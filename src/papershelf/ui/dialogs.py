@@ -18,14 +18,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from papershelf.mathtext import render_math
+from papershelf.session import COPY_ITEMS
+
 ResultType = TypeVar("ResultType")
 
-COPY_MENU = (
-    ("title", "t", "Title"),
-    ("link", "l", "Link"),
-    ("markdown", "m", "Markdown link"),
-    ("bibtex", "b", "BibTeX entry"),
-)
+COPY_KEYS = {"title": "t", "link": "l", "code": "c", "pdf": "p", "markdown": "m", "bibtex": "b"}
+"""The key of each copy choice; the choices and their labels are the session's."""
+COPY_MENU = tuple((name, COPY_KEYS[name], label) for name, label in COPY_ITEMS)
 """(session copy choice, key, label) for each line of the copy menu."""
 
 
@@ -59,7 +59,8 @@ class Dialog(ModalScreen[ResultType]):
         """What the dialog is about (usually a paper's title), shown as plain text."""
 
     def header(self) -> Label:
-        return Label(Content.assemble((f"{self.heading}  ", "bold"), (self.subject, "$text-muted")))
+        subject = render_math(self.subject)  # a title reads as in the list
+        return Label(Content.assemble((f"{self.heading}  ", "bold"), (subject, "$text-muted")))
 
     def hint(self, text: str) -> Label:
         return Label(Content(text), classes="dialog--hint")

@@ -70,10 +70,16 @@ MAIN_BINDINGS: list[BindingType] = [
         "o",
         "open_link",
         "Open",
-        tooltip="Open the code or paper page in the browser",
+        tooltip="Open the paper page in the browser",
         id="open",
     ),
-    Binding("y", "copy", "Copy", tooltip="Copy title, link, Markdown or BibTeX", id="copy"),
+    Binding(
+        "y",
+        "copy",
+        "Copy",
+        tooltip="Copy title, paper, code or PDF link, Markdown or BibTeX",
+        id="copy",
+    ),
     Binding(
         "s",
         "cycle_state",

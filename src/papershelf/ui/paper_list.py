@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from papershelf.mathtext import render_math
 from papershelf.model import Bookmark, Paper
 from papershelf.search import Query, highlight_spans
 
@@ -280,8 +281,9 @@ class PaperList(ScrollView, can_focus=True):
             else:
                 number = str(paper.rank).rjust(self._rank_width)
             prefix = Content.assemble(new, star, code, " ", (number, muted), " ")
-        title = Content(paper.title.replace("\n", " "))
-        spans = self._title_spans(index, paper.title)
+        shown = render_math(paper.title.replace("\n", " "))  # the form read, and highlighted
+        title = Content(shown)
+        spans = self._title_spans(index, shown)
         for start, end in spans:
             title = title.stylize("$accent bold underline", start, end)
         if paper.id in self.read_ids:

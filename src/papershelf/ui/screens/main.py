@@ -610,10 +610,15 @@ class MainScreen(Screen[None]):
         paper = self._current()
         if paper is None:
             return
-        bookmark = self.session.bookmarks.get(paper.id)
 
         def copy(choice: str | None) -> None:
-            if choice is not None:
-                clipboard.copy(self.app, copy_text(paper, choice, bookmark), choice)
+            if choice is None:
+                return
+            try:
+                text = copy_text(paper, choice)
+            except UserError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            clipboard.copy(self.app, text, choice)
 
         self.app.push_screen(CopyMenu(paper.title), copy)
