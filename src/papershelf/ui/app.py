@@ -56,7 +56,6 @@ class PapershelfApp(OrderedKeysApp[None]):
 
     def get_default_screen(self) -> MainScreen:
         self._session = Session.open(library_mode=not self.sources, store=self._store)
-        self._session.start_visit()
         return MainScreen(
             self._session,
             self.sources,

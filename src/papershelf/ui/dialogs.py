@@ -18,6 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from papershelf.text import ellipsize
+from papershelf.ui import caps
+
 ResultType = TypeVar("ResultType")
 
 COPY_MENU = (
@@ -59,7 +62,8 @@ class Dialog(ModalScreen[ResultType]):
         """What the dialog is about (usually a paper's title), shown as plain text."""
 
     def header(self) -> Label:
-        return Label(Content.assemble((f"{self.heading}  ", "bold"), (self.subject, "$text-muted")))
+        subject = ellipsize(self.subject, caps.TITLE)  # a 10 MB title must not freeze the dialog
+        return Label(Content.assemble((f"{self.heading}  ", "bold"), (subject, "$text-muted")))
 
     def hint(self, text: str) -> Label:
         return Label(Content(text), classes="dialog--hint")

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from papershelf.model import Bookmark, Paper
 from papershelf.search import Query, highlight_spans
+from papershelf.ui import caps
 
 STATE_GLYPHS = {"to-read": "○", "reading": "◐", "done": "●"}
 EMPTY_ORDER: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
@@ -280,8 +281,9 @@ class PaperList(ScrollView, can_focus=True):
             else:
                 number = str(paper.rank).rjust(self._rank_width)
             prefix = Content.assemble(new, star, code, " ", (number, muted), " ")
-        title = Content(paper.title.replace("\n", " "))
-        spans = self._title_spans(index, paper.title)
+        text = paper.title[: caps.ROW_TITLE]  # a row never needs more; a 10 MB title costs 10 MB
+        title = Content(text.replace("\n", " "))
+        spans = self._title_spans(index, text)
         for start, end in spans:
             title = title.stylize("$accent bold underline", start, end)
         if paper.id in self.read_ids:

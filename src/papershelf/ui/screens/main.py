@@ -9,7 +9,9 @@ waits for the parse only and typing never waits.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from functools import partial
 
 from textual import on, work
@@ -28,6 +30,7 @@ from papershelf.session import (
     VIEW_ALL,
     VIEW_BOOKMARKS,
     Answer,
+    Change,
     Session,
     copy_text,
     load,
@@ -35,6 +38,7 @@ from papershelf.session import (
     previous_day_row,
 )
 from papershelf.ui import clipboard
+from papershelf.ui.background import in_daemon_thread
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, NoteEditor, TagsEditor
 from papershelf.ui.filter import FilterInput
@@ -48,6 +52,7 @@ from papershelf.ui.messages import (
     SearchDone,
 )
 from papershelf.ui.paper_list import PaperList
+from papershelf.ui.store_writes import WriteDone, WriteFailed, WriteQueue
 from papershelf.urls import is_web_url
 
 READ_AFTER_S = 2.0
@@ -91,6 +96,8 @@ class MainScreen(Screen[None]):
         """The answer shown is the titles-only scan, to be replaced by the index's."""
         self.reading: Paper | None = None
         """The paper in the detail pane whose read timer is running."""
+        self.writes = WriteQueue(self)
+        """Runs the store writes of bookmark, read-mark and visit changes, in order."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -121,6 +128,9 @@ class MainScreen(Screen[None]):
         return self.query_one(FilterInput)
 
     def on_mount(self) -> None:
+        visit = self.session.start_visit()
+        if visit is not None:
+            self.writes.submit(visit)
         self._sync_marks()
         self.detail.border_title = "Abstract"
         self.paper_list.loading = True
@@ -356,14 +366,22 @@ class MainScreen(Screen[None]):
 
     # -- bookmarks ------------------------------------------------------------------------
 
-    def _change(self, change: Callable[[], str]) -> None:
-        """Run one session write; show what it did (or why not); repaint what shows it."""
+    def _change(self, make: Callable[[], Change]) -> None:
+        """Make one session change: shown at once, written by the store queue (a failed
+        write is taken back in `_write_failed`); say what it did, or why not."""
         try:
-            done = change()
+            change = make()
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return
+        self._show_marks()
+        self.notify(change.message)
+        self.writes.submit(change)
+
+    def _show_marks(self) -> None:
+        """Repaint everything that shows the session's bookmarks and read marks."""
         self.bookmarks = self.session.bookmarks
+        self.read_ids = self.session.read_ids
         if self.session.view == VIEW_BOOKMARKS:
             cursor = self.paper_list.cursor
             self.paper_list.set_papers(self.session.bookmark_papers)
@@ -371,9 +389,18 @@ class MainScreen(Screen[None]):
             self.paper_list.cursor = cursor
         self._update_title()
         self._show_detail(self.paper_list.current)
-        self.notify(done)
 
-    def _with_paper(self, act: Callable[[Paper], str]) -> None:
+    @on(WriteDone)
+    def _write_done(self, message: WriteDone) -> None:
+        self.session.written(message.change)
+
+    @on(WriteFailed)
+    def _write_failed(self, message: WriteFailed) -> None:
+        said = self.session.write_failed(message.change, message.error)
+        self._show_marks()
+        self.notify(said, title="Not saved", severity="error", timeout=10)
+
+    def _with_paper(self, act: Callable[[Paper], Change]) -> None:
         paper = self._current()
         if paper is not None:
             self._change(partial(act, paper))
@@ -427,15 +454,12 @@ class MainScreen(Screen[None]):
     # -- read marks -----------------------------------------------------------------------
 
     def _set_read(self, paper: Paper, read: bool) -> None:
-        try:
-            changed = self.session.set_read(paper, read)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if changed:
+        change = self.session.set_read(paper, read)
+        if change is not None:
             self.read_ids = self.session.read_ids
             if self.paper_list.current is paper:
                 self._show_detail(paper)
+            self.writes.submit(change)
 
     def action_toggle_read(self) -> None:
         paper = self._current()
@@ -463,17 +487,27 @@ class MainScreen(Screen[None]):
         self.query_one("#fetching", ProgressBar).display = True
         self.fetch_today()
 
-    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False, description="fetch")
-    def fetch_today(self) -> None:
-        def progress(line: str) -> None:  # one line per page, from this worker thread
-            self.app.call_from_thread(self.notify, line, timeout=3)
+    # An async worker awaiting a daemon thread, not a thread worker: `q` must not wait for a
+    # socket (see ui.background); a cancelled fetch (quit, or `r` again) stores nothing.
+    @work(exclusive=True, group="fetch", exit_on_error=False, description="fetch")
+    async def fetch_today(self) -> None:
+        self.post_message(await in_daemon_thread(self._fetch, "papershelf fetch"))
+
+    def _fetch(self, cancelled: threading.Event) -> FetchDone:
+        """The fetch itself, in its daemon thread."""
+
+        def progress(line: str) -> None:  # one line per page
+            if not cancelled.is_set():
+                with suppress(RuntimeError):  # the app has gone
+                    self.app.call_from_thread(self.notify, line, timeout=3)
 
         try:
-            seen, new, library = self.session.fetch(progress)
+            seen, new, library = self.session.fetch(progress, cancelled.is_set)
         except UserError as exc:
-            self.post_message(FetchDone(error=str(exc)))
-            return
-        self.post_message(FetchDone(seen=seen, new=new, library=library))
+            return FetchDone(error=str(exc))
+        except Exception as exc:  # said, not printed over the screen by the thread
+            return FetchDone(error=f"unexpected {type(exc).__name__}: {exc}")
+        return FetchDone(seen=seen, new=new, library=library)
 
     @on(FetchDone)
     def _fetch_done(self, message: FetchDone) -> None:
