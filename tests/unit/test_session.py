@@ -225,7 +225,7 @@ def test_a_store_turned_read_only_rolls_back_through_commit(session: Session) ->
     assert session.store is not None
     removal = session.toggle_bookmark(PAPERS[0])  # made while writable, written after
     session.store.read_only_reason = "/x/papershelf.db: the bookmark database is read-only"
-    with pytest.raises(UserError, match="(?s)Not saved, taken back: the removal.*read-only"):
+    with pytest.raises(UserError, match=r"(?s)Not saved, taken back: the removal.*read-only"):
         session.commit(removal)
     assert PAPERS[0].id in session.bookmarks and session.pending == []
 
