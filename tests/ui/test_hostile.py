@@ -290,7 +290,8 @@ async def test_hostile_strings_through_notes_tags_and_the_rollback_notice(
         await settle(pilot)
         stored = app.session.store.get(paper.id)
         assert stored is not None and stored.tags == app.session.bookmarks[paper.id].tags
-        assert "#[/]" in row_text(app, 0) or "[/]" in app.main.detail.text
+        assert stored.tags == ("[/]", "[@click=app.quit]", "[b]x")
+        assert "· #[/] #[@click=app.quit] #[b]x" in app.main.detail.text
 
         refuse_writes(app.session.store)
         await pilot.press("b")  # the removal fails: the notice names the hostile title

@@ -10,6 +10,7 @@ so the work can skip whatever it would have done next (storing what it fetched).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -41,7 +42,8 @@ async def in_daemon_thread(work: Callable[[threading.Event], T], name: str) -> T
         else:
             _call_soon(loop, lambda: settle(lambda: future.set_result(result)))
 
-    threading.Thread(target=run, name=name, daemon=True).start()
+    context = contextvars.copy_context()  # the active app, as a worker thread has it
+    threading.Thread(target=context.run, args=(run,), name=name, daemon=True).start()
     try:
         return await future
     except asyncio.CancelledError:
