@@ -84,6 +84,34 @@ async def test_keys_land_at_once_while_another_writer_holds_the_store(
         assert not_saved(app) == []
 
 
+async def test_the_app_opens_with_bookmarks_while_another_writer_holds_the_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Opening took the write lock to check the schema: during another papershelf's import
+    the app waited the whole busy timeout, then started with bookmarking refused."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 60.0)
+    with Store() as store:
+        path = store.path
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            opened = time.monotonic() - started
+            assert app.session.store is not None and not app.session.store.read_only
+            assert opened < 5, f"opening waited on the lock ({opened:.1f} s)"
+            holder.execute("ROLLBACK")  # the import ends; the visit is written now
+            await settle(pilot)
+            await pilot.press("b")
+            await settle(pilot)
+            assert app.session.store.bookmarked_ids() == {app.session.papers[0].id}
+            assert not_saved(app) == []
+    finally:
+        holder.close()
+
+
 async def test_a_store_that_refuses_the_write_takes_the_star_back_and_says_why() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
