@@ -38,6 +38,10 @@ def paper_id(title: str, arxiv_id: str | None = None) -> str:
     return "title:" + hashlib.blake2b(title_key(title), digest_size=8).hexdigest()
 
 
+SEARCH_TITLE_CHARS = 300
+"""Characters of a title the search links carry."""
+
+
 @dataclass(frozen=True, slots=True)
 class Paper:
     """One paper as a digest or the Hugging Face API described it.
@@ -90,11 +94,17 @@ class Paper:
 
     @property
     def arxiv_search_url(self) -> str:
-        return f"https://arxiv.org/search/?query={quote_plus(self.title)}&searchtype=title"
+        return f"https://arxiv.org/search/?query={self._search_terms}&searchtype=title"
 
     @property
     def hf_search_url(self) -> str:
-        return f"https://huggingface.co/papers?q={quote_plus(self.title)}"
+        return f"https://huggingface.co/papers?q={self._search_terms}"
+
+    @property
+    def _search_terms(self) -> str:
+        # The title's start: enough to find any real paper, and a 10 MB title would cost
+        # ~0.1 s to quote on every highlight (and make a URL no browser takes).
+        return quote_plus(self.title[:SEARCH_TITLE_CHARS])
 
     @property
     def link(self) -> str:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +23,7 @@ import numpy.typing as npt
 from papershelf import export, links
 from papershelf.errors import UserError
 from papershelf.locations import sample_digest
-from papershelf.model import STATES, Bookmark, Paper, normalize_tags
+from papershelf.model import STATES, Bookmark, Paper, check_state, clean_note, normalize_tags
 from papershelf.parser import ParseWarning
 from papershelf.search import (
     Context,
@@ -34,9 +36,10 @@ from papershelf.search import (
 )
 from papershelf.search.cache import cache_key, library_key, load_or_build
 from papershelf.search.similar import recommend, similar
-from papershelf.store import Store
+from papershelf.store import Store, clock
 from papershelf.text import ellipsize
 from papershelf.urls import referenced_arxiv_id
+from papershelf.writes import Change, Marks, Undo, no_change
 
 IntArray = npt.NDArray[np.int64]
 
@@ -254,23 +257,14 @@ class Answer:
     """True for the title-only scan that stands in while a big list's index is built."""
 
 
-@dataclass(frozen=True, slots=True)
-class Undo:
-    """A change that `u` can take back: for a bookmark change, the bookmark as it was before
-    (None: absent); for other changes (hiding), `revert` undoes it."""
-
-    paper: Paper
-    before: Bookmark | None
-    what: str
-    revert: Callable[[Store], object] | None = None
-
-
 class Session:
     """What one person is browsing and the rules for changing it.
 
     `store` may be None (no database could be opened: browsing works, bookmarking says why
-    not). Methods that write return the sentence to show and raise `UserError` on failure;
-    nothing is changed in memory unless the store committed it.
+    not). Methods that change bookmarks or read marks show the change at once and return it
+    as a `Change` whose `write` is still to run (the app runs it in a worker, `commit` runs
+    it now); `written` or `write_failed` reports how it went. A change the store refuses up
+    front (none, read-only) raises `UserError` and shows nothing.
     """
 
     def __init__(
@@ -291,9 +285,11 @@ class Session:
         self.index: SearchIndex | None = None
         self.columns: FilterColumns | None = None
         self.bookmarks: dict[str, Bookmark] = {}
+        """Shown: the confirmed bookmarks with every pending change applied."""
         self.bookmark_papers: list[Paper] = []
         self.bookmark_index: SearchIndex | None = None
         self.read_ids: frozenset[str] = frozenset()
+        """Shown, like `bookmarks`."""
         self.new_ids: frozenset[str] = frozenset()
         self.hidden_rows: npt.NDArray[np.bool_] | None = None
         """Rows of `papers` hidden since they were loaded (None: none), left out of answers
@@ -301,6 +297,10 @@ class Session:
         self.hidden_count = 0
         """How many `hidden_rows` are set (kept, not counted: the title asks per keystroke)."""
         self.undo_stack: list[Undo] = []
+        self.confirmed = Marks()
+        """The marks as the store last confirmed them."""
+        self.pending: list[Change] = []
+        """Changes shown but not yet written, in the order they were made."""
         self.query = Query()
         self.raw_query = ""
         self.found: list[Found] = []
@@ -334,14 +334,33 @@ class Session:
 
     def reload_marks(self) -> None:
         if self.store is not None:
-            self.read_ids = frozenset(self.store.read_ids())
+            self.confirmed.read = frozenset(self.store.read_ids())
             self.new_ids = frozenset(self.store.new_ids())
+            self._show_pending()
 
     def reload_bookmarks(self) -> None:
         items = self.store.bookmarks() if self.store is not None else []
-        self.bookmarks = {b.paper.id: b for b in items}
-        self.bookmark_papers = [b.paper for b in items]
-        self.bookmark_index = SearchIndex.build(self.bookmark_papers)
+        self.confirmed.bookmarks = Marks.of(items, ()).bookmarks
+        self._show_pending()
+
+    def _show_pending(self) -> None:
+        """Show the confirmed marks with every pending change applied again, in order."""
+        marks = self.confirmed.copy()
+        for change in self.pending:
+            change.apply(marks)
+        self._show(marks)
+
+    def _show(self, marks: Marks) -> None:
+        self.bookmarks, self.read_ids = marks.bookmarks, marks.read
+        papers = [b.paper for b in marks.newest_first()]
+        old = self.bookmark_papers
+        if (
+            self.bookmark_index is None
+            or len(papers) != len(old)
+            or any(a is not b for a, b in zip(papers, old, strict=True))
+        ):
+            self.bookmark_index = SearchIndex.build(papers)
+        self.bookmark_papers = papers
 
     def context(self) -> Context:
         return Context(bookmarks=self.bookmarks, read_ids=self.read_ids, new_ids=self.new_ids)
@@ -600,14 +619,56 @@ class Session:
             raise UserError("the database is read-only")
         return self.store
 
-    def _commit(self, paper: Paper, what: str, change: Callable[[Store], object]) -> None:
-        """One committed write; remembered for undo; bookmarks reloaded."""
+    def _make(self, change: Change) -> Change:
+        """Show `change` at once; it stays pending until its write is reported."""
+        marks = Marks(dict(self.bookmarks), self.read_ids)
+        change.apply(marks)
+        if change.write is not None:
+            self.pending.append(change)
+        self._show(marks)
+        return change
+
+    def _bookmark_change(
+        self,
+        paper: Paper,
+        what: str,
+        message: str,
+        apply: Callable[[Marks], None],
+        write: Callable[[Store], object],
+    ) -> Change:
+        """A bookmark change, remembered for undo; refused at once when nothing can be written."""
         store = self._writable()
-        before = self.bookmarks.get(paper.id)
-        change(store)
-        self.undo_stack.append(Undo(paper, before, what))
+        undo = Undo(paper, self.bookmarks.get(paper.id), what)
+        self.undo_stack.append(undo)
         del self.undo_stack[:-50]
-        self.reload_bookmarks()
+        return self._make(Change(what, paper, message, apply, partial(write, store), undo))
+
+    def written(self, change: Change) -> None:
+        """The store recorded `change`: it joins the confirmed marks."""
+        self.pending.remove(change)
+        change.apply(self.confirmed)
+
+    def write_failed(self, change: Change, error: str) -> str:
+        """The store refused `change`: take it back (and its undo entry); the sentence to show."""
+        self.pending.remove(change)
+        self.undo_stack = [u for u in self.undo_stack if u is not change.pushed]
+        if change.popped is not None:
+            self.undo_stack.append(change.popped)
+        self._show_pending()
+        subject = f": {ellipsize(change.paper.title, 60)}" if change.paper is not None else ""
+        taken_back = "" if change.apply is no_change else ", taken back"
+        return f"Not saved{taken_back}: the {change.what}{subject}\n{error}"
+
+    def commit(self, change: Change) -> str:
+        """Write `change` now (where waiting is fine): its message, or `UserError` after the
+        change was taken back."""
+        if change.write is not None:
+            try:
+                change.write()
+            except UserError as exc:
+                raise UserError(self.write_failed(change, str(exc))) from exc
+            self.written(change)
+        return change.message
 
     def require_bookmark(self, paper: Paper) -> Bookmark:
         bookmark = self.bookmarks.get(paper.id)
@@ -615,33 +676,68 @@ class Session:
             raise UserError("Bookmark it first (b).")
         return bookmark
 
-    def toggle_bookmark(self, paper: Paper) -> str:
+    def toggle_bookmark(self, paper: Paper) -> Change:
         if paper.id in self.bookmarks:
             return self.remove_bookmark(paper)
-        self._commit(paper, "bookmark", lambda s: s.add(paper))
-        self.new_ids = self.new_ids - {paper.id}
-        return f"Bookmarked: {ellipsize(paper.title, 60)}"
+        now = clock.now()
+        bookmark = Bookmark(paper, "to-read", "", (), now, now)
 
-    def remove_bookmark(self, paper: Paper) -> str:
+        def add(marks: Marks) -> None:
+            marks.bookmarks.setdefault(paper.id, bookmark)
+
+        message = f"Bookmarked: {ellipsize(paper.title, 60)}"
+        self.new_ids = self.new_ids - {paper.id}  # the store clears the new mark with the write
+        return self._bookmark_change(paper, "bookmark", message, add, lambda s: s.add(paper))
+
+    def remove_bookmark(self, paper: Paper) -> Change:
         self.require_bookmark(paper)
-        self._commit(paper, "removal", lambda s: s.remove(paper.id))
-        return f"Removed bookmark: {ellipsize(paper.title, 60)} — press u to undo"
 
-    def cycle_state(self, paper: Paper, step: int = 1) -> str:
-        state = next_state(self.require_bookmark(paper).state, step)
-        self._commit(paper, "state change", lambda s: s.set_state(paper.id, state))
-        return f"State: {state}"
+        def remove(marks: Marks) -> None:
+            marks.bookmarks.pop(paper.id, None)
 
-    def set_note(self, paper: Paper, note: str) -> str:
+        message = f"Removed bookmark: {ellipsize(paper.title, 60)} — press u to undo"
+        return self._bookmark_change(
+            paper, "removal", message, remove, lambda s: s.remove(paper.id)
+        )
+
+    def _edit(
+        self, paper: Paper, what: str, message: str, write: Callable[[Store], object], **fields: Any
+    ) -> Change:
+        """A change of a bookmark's fields (state, note, tags), as the store makes it."""
         self.require_bookmark(paper)
-        self._commit(paper, "note edit", lambda s: s.set_note(paper.id, note))
-        return "Note saved."
+        now = clock.now()
 
-    def set_tags(self, paper: Paper, text: str) -> str:
-        self.require_bookmark(paper)
+        def edit(marks: Marks) -> None:
+            current = marks.bookmarks.get(paper.id)
+            if current is not None:
+                changed = replace(current, **fields)
+                if changed != current:
+                    changed = replace(changed, updated_at=max(now, current.updated_at))
+                marks.bookmarks[paper.id] = changed
+
+        return self._bookmark_change(paper, what, message, edit, write)
+
+    def cycle_state(self, paper: Paper, step: int = 1) -> Change:
+        state = check_state(next_state(self.require_bookmark(paper).state, step))
+        return self._edit(
+            paper,
+            "state change",
+            f"State: {state}",
+            lambda s: s.set_state(paper.id, state),
+            state=state,
+        )
+
+    def set_note(self, paper: Paper, note: str) -> Change:
+        note = clean_note(note)
+        return self._edit(
+            paper, "note edit", "Note saved.", lambda s: s.set_note(paper.id, note), note=note
+        )
+
+    def set_tags(self, paper: Paper, text: str) -> Change:
         tags = split_tags(text)
-        self._commit(paper, "tag edit", lambda s: s.set_tags(paper.id, tags))
-        return "Tags saved."
+        return self._edit(
+            paper, "tag edit", "Tags saved.", lambda s: s.set_tags(paper.id, tags), tags=tags
+        )
 
     def add_bookmarks(
         self, ids: Sequence[str], candidates: Sequence[Paper], where: str
@@ -670,38 +766,55 @@ class Session:
         self.reload_bookmarks()
         return removed
 
-    def undo(self) -> str:
+    def undo(self) -> Change:
         """Take back the last bookmark change of any kind, and say which."""
         if not self.undo_stack:
-            return "Nothing to undo."
-        last = self.undo_stack[-1]
+            return self._make(Change("undo", None, "Nothing to undo.", no_change))
         store = self._writable()
-        if last.revert is not None:
+        last = self.undo_stack.pop()
+        if last.revert is not None:  # not a bookmark change (a hide): undone here and now
             last.revert(store)
-        elif last.before is None:
-            store.remove(last.paper.id)
-        else:
-            store.restore(last.before)
-        self.undo_stack.pop()
-        self.reload_bookmarks()
-        return f"Undid the {last.what}: {ellipsize(last.paper.title, 60)}"
+            message = f"Undid the {last.what}: {ellipsize(last.paper.title, 60)}"
+            return self._make(Change(f"undo of the {last.what}", last.paper, message, no_change))
+        paper_id, before = last.paper.id, last.before
+
+        def take_back(marks: Marks) -> None:
+            marks.bookmarks.pop(paper_id, None)  # a restored bookmark comes back as the newest row
+            if before is not None:
+                marks.bookmarks[paper_id] = before
+
+        def write() -> None:
+            if before is None:
+                store.remove(paper_id)
+            else:
+                store.restore(before)
+
+        message = f"Undid the {last.what}: {ellipsize(last.paper.title, 60)}"
+        change = Change(f"undo of the {last.what}", last.paper, message, take_back, write)
+        change.popped = last
+        return self._make(change)
 
     # -- read marks --------------------------------------------------------------------------
 
-    def set_read(self, paper: Paper, read: bool) -> bool:
-        """Mark `paper` read or unread; False when the store cannot record it (read marks are
+    def set_read(self, paper: Paper, read: bool) -> Change | None:
+        """Mark `paper` read or unread; None when the store cannot record it (read marks are
         a convenience, so a read-only store is no error)."""
-        if self.store is None or self.store.read_only:
-            return False
-        self.store.set_read(paper.id, read)
-        self.read_ids = self.read_ids | {paper.id} if read else self.read_ids - {paper.id}
-        if read:
-            self.new_ids = self.new_ids - {paper.id}
-        return True
+        store = self.store
+        if store is None or store.read_only:
+            return None
+        paper_id = paper.id
+
+        def mark(marks: Marks) -> None:
+            marks.read = marks.read | {paper_id} if read else marks.read - {paper_id}
+
+        what = "read mark" if read else "unread mark"
+        if read:  # reading clears the new mark for good (the store does it with the write)
+            self.new_ids = self.new_ids - {paper_id}
+        return self._make(Change(what, paper, "", mark, lambda: store.set_read(paper_id, read)))
 
     # -- hiding ------------------------------------------------------------------------------
 
-    def hide(self, paper: Paper) -> str:
+    def hide(self, paper: Paper) -> Change:
         """Hide `paper` from the library's list (kept in the library, so a later fetch does not
         bring it back as new; its bookmark stays); `u` takes it back. Re-run the filter after."""
         if not self.library_mode:
@@ -720,7 +833,8 @@ class Session:
 
         self.undo_stack.append(Undo(paper, None, "hide", unhide))
         del self.undo_stack[:-50]
-        return f"Hidden: {ellipsize(paper.title, 60)} — press u to undo"
+        message = f"Hidden: {ellipsize(paper.title, 60)} — press u to undo"
+        return self._make(Change("hide", paper, message, no_change))  # written above
 
     def _row_of(self, paper: Paper) -> int | None:
         """The row of `paper` in `papers` (None if absent): one pass, once per hide."""
@@ -738,10 +852,14 @@ class Session:
     # -- fetching ----------------------------------------------------------------------------
 
     def fetch(
-        self, progress: Callable[[str], None] | None = None
+        self,
+        progress: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> tuple[int, int, Loaded | None]:
         """Fetch the latest daily list into the library: (seen, new, the library when browsing
-        it). `progress` gets one line per page. Network-bound: call it from a worker."""
+        it). `progress` gets one line per page. Network-bound: call it from a worker. Once
+        `cancelled()` is true (the app quit while the fetch was under way) nothing is stored:
+        `UserError`."""
         from papershelf.fetch import FetchRequest, Progress, fetch_list
 
         def report(step: Progress) -> None:
@@ -750,6 +868,8 @@ class Session:
 
         store = self._writable()
         fetched = fetch_list(FetchRequest(), progress=report)
+        if cancelled():
+            raise UserError("the fetch was cancelled; nothing was stored")
         seen, new = store.add_to_library(fetched.papers, fetched.label)
         self.new_ids = frozenset(store.new_ids())  # the papers just added are new at once
         return seen, new, load_library(store) if self.library_mode else None
@@ -761,6 +881,7 @@ __all__ = [
     "VIEW_ALL",
     "VIEW_BOOKMARKS",
     "Answer",
+    "Change",
     "Loaded",
     "QueryError",
     "Session",

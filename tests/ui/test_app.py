@@ -157,14 +157,17 @@ async def test_bookmark_toggle_persists_and_undo_restores(tmp_path: Path) -> Non
         await settle(pilot)
         await pilot.press("b")
         assert app.session.store is not None
+        await settle(pilot)  # the write runs in the store's worker
         ids = app.session.store.bookmarked_ids()
         assert ids == {app.session.papers[0].id}
         assert "★" in row_text(app, 0)
         assert "bookmarked" in app.main.detail.text
         await pilot.press("b")
+        await settle(pilot)  # the write runs in the store's worker
         assert app.session.store.bookmarked_ids() == set()
         assert "★" not in row_text(app, 0)
         await pilot.press("u")
+        await settle(pilot)  # the write runs in the store's worker
         assert app.session.store.bookmarked_ids() == {app.session.papers[0].id}
     # Across restarts: a new app on the same store shows the badge.
     again = make_app()
@@ -184,16 +187,19 @@ async def test_bookmarks_view_state_note_tags_remove_undo() -> None:
         await pilot.press("s")
         assert app.session.store is not None
         paper_id = app.session.papers[1].id
+        await settle(pilot)  # the write runs in the store's worker
         bookmark = app.session.store.get(paper_id)
         assert bookmark is not None and bookmark.state == "reading"
         assert "◐" in row_text(app, 0)
         await pilot.press("s", "s")
+        await settle(pilot)  # the write runs in the store's worker
         assert app.session.store.get(paper_id).state == "to-read"  # type: ignore[union-attr]
 
         await pilot.press("n")
         assert isinstance(app.screen, NoteEditor)
         app.screen.query_one(TextArea).text = "Read §3 first"
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the write runs in the store's worker
         assert app.session.store.get(paper_id).note == "Read §3 first"  # type: ignore[union-attr]
         assert "Read §3 first" in app.main.detail.text
 
@@ -201,13 +207,16 @@ async def test_bookmarks_view_state_note_tags_remove_undo() -> None:
         assert isinstance(app.screen, TagsEditor)
         app.screen.query_one(Input).value = "Theory, graphs"
         await pilot.press("enter")
+        await settle(pilot)  # the write runs in the store's worker
         assert app.session.store.get(paper_id).tags == ("graphs", "theory")  # type: ignore[union-attr]
         assert "#graphs #theory" in row_text(app, 0)
 
         await pilot.press("d")
+        await settle(pilot)  # the write runs in the store's worker
         assert app.session.store.get(paper_id) is None
         assert app.main.paper_list.border_title == "Bookmarks 0/0"
         await pilot.press("u")
+        await settle(pilot)  # the write runs in the store's worker
         restored = app.session.store.get(paper_id)
         assert restored is not None and restored.note == "Read §3 first"
         assert app.main.paper_list.border_title == "Bookmarks 1/1"

@@ -44,13 +44,16 @@ async def test_a_paper_shown_for_a_while_becomes_read_and_m_toggles() -> None:
         app.main.read_time_up()  # the clock reaches the read delay
         await pilot.pause()
         assert second in app.session.read_ids
+        await settle(pilot)  # the write runs in the store's worker
         assert app.session.store is not None and second in app.session.store.read_ids()
         assert "read" in app.main.detail.text.splitlines()[1]
         assert app.session.papers[0].id not in app.session.read_ids
         await pilot.press("m")
+        await settle(pilot)  # the write runs in the store's worker
         assert second not in app.session.read_ids and second not in app.session.store.read_ids()
         await pilot.press("k", "m")
         first = app.session.papers[0].id
+        await settle(pilot)  # the write runs in the store's worker
         assert first in app.session.store.read_ids()
         await pilot.press("slash", *"is:unread")
         await settle(pilot)

@@ -112,33 +112,37 @@ def test_views_and_titles(session: Session) -> None:
 
 def test_bookmark_toggle_is_committed_and_undo_takes_it_back(session: Session) -> None:
     first = PAPERS[0]
-    assert session.toggle_bookmark(first).startswith("Bookmarked: Graph")
+    assert session.commit(session.toggle_bookmark(first)).startswith("Bookmarked: Graph")
     assert session.store is not None and session.store.bookmarked_ids() == {first.id}
     assert session.bookmark_papers == [first]
-    assert session.toggle_bookmark(first).startswith("Removed bookmark")
+    assert session.commit(session.toggle_bookmark(first)).startswith("Removed bookmark")
     assert session.store.bookmarked_ids() == set()
-    assert session.undo().startswith("Undid the removal")
+    assert session.commit(session.undo()).startswith("Undid the removal")
     assert session.store.bookmarked_ids() == {first.id}
-    assert session.undo().startswith("Undid the bookmark")
+    assert session.commit(session.undo()).startswith("Undid the bookmark")
     assert session.store.bookmarked_ids() == set()
-    assert session.undo() == "Nothing to undo."
+    assert session.commit(session.undo()) == "Nothing to undo."
+    assert session.pending == []
 
 
 def test_state_note_and_tags_need_a_bookmark_and_undo_any_change(session: Session) -> None:
     second = PAPERS[1]
     with pytest.raises(UserError, match="Bookmark it first"):
         session.cycle_state(second)
-    session.toggle_bookmark(second)
-    assert session.cycle_state(second) == "State: reading"
-    assert session.cycle_state(second, -1) == "State: to-read"
-    session.set_tags(second, "Theory, graphs  graphs")
-    session.set_note(second, "Read §3 first")
+    session.commit(session.toggle_bookmark(second))
+    assert session.commit(session.cycle_state(second)) == "State: reading"
+    assert session.commit(session.cycle_state(second, -1)) == "State: to-read"
+    session.commit(session.set_tags(second, "Theory, graphs  graphs"))
+    session.commit(session.set_note(second, "Read §3 first"))
     bookmark = session.bookmarks[second.id]
     assert bookmark.tags == ("graphs", "theory") and bookmark.note == "Read §3 first"
-    assert session.undo().startswith("Undid the note edit")
+    assert session.commit(session.undo()).startswith("Undid the note edit")
     assert session.bookmarks[second.id].note == ""
-    assert session.undo().startswith("Undid the tag edit")
+    assert session.commit(session.undo()).startswith("Undid the tag edit")
     assert session.bookmarks[second.id].tags == ()
+    assert session.store is not None
+    stored = session.store.get(second.id)
+    assert stored is not None and (stored.state, stored.note, stored.tags) == ("to-read", "", ())
 
 
 def test_nothing_changes_in_memory_when_the_store_refuses() -> None:
@@ -146,22 +150,93 @@ def test_nothing_changes_in_memory_when_the_store_refuses() -> None:
     session.set_papers(Loaded(PAPERS))
     with pytest.raises(UserError, match="disk on fire"):
         session.toggle_bookmark(PAPERS[0])
-    assert session.bookmarks == {} and session.undo_stack == []
-    assert session.set_read(PAPERS[0], True) is False
+    assert session.bookmarks == {} and session.undo_stack == [] and session.pending == []
+    assert session.set_read(PAPERS[0], True) is None
     assert session.read_ids == frozenset()
 
 
 def test_read_marks_are_stored(session: Session) -> None:
-    assert session.set_read(PAPERS[2], True)
-    assert PAPERS[2].id in session.read_ids
+    change = session.set_read(PAPERS[2], True)
+    assert change is not None
+    assert PAPERS[2].id in session.read_ids, "shown before it is written"
+    session.commit(change)
     assert session.store is not None and PAPERS[2].id in session.store.read_ids()
-    session.set_read(PAPERS[2], False)
+    unread = session.set_read(PAPERS[2], False)
+    assert unread is not None
+    session.commit(unread)
     assert PAPERS[2].id not in session.store.read_ids()
 
 
+def test_changes_show_at_once_and_are_written_in_order(session: Session) -> None:
+    """The app runs writes later, in a worker: every change is shown the moment it is made,
+    and the store gets them in the order made."""
+    store = session.store
+    assert store is not None
+    made = [session.toggle_bookmark(p) for p in PAPERS]
+    made.append(session.cycle_state(PAPERS[0]))
+    assert [p.id for p in session.bookmark_papers] == [p.id for p in reversed(PAPERS)]
+    assert session.bookmarks[PAPERS[0].id].state == "reading"
+    assert store.bookmarked_ids() == set(), "nothing written yet"
+    assert session.pending == made
+    for change in made:
+        assert change.write is not None
+        change.write()
+        session.written(change)
+    assert session.pending == []
+    assert [b.paper.id for b in store.bookmarks()] == [p.id for p in reversed(PAPERS)]
+    assert session.confirmed.bookmarks.keys() == session.bookmarks.keys()
+    stored = store.get(PAPERS[0].id)
+    assert stored is not None and stored.state == "reading"
+
+
+def test_a_failed_write_takes_back_its_change_and_only_that(session: Session) -> None:
+    first, second = PAPERS[0], PAPERS[1]
+    add_first = session.toggle_bookmark(first)
+    add_second = session.toggle_bookmark(second)
+    state_first = session.cycle_state(first)
+    said = session.write_failed(add_first, "/x/papershelf.db: another papershelf is busy")
+    assert said.startswith("Not saved, taken back: the bookmark: Graph neural")
+    assert said.endswith("another papershelf is busy")
+    assert first.id not in session.bookmarks, "taken back"
+    assert session.bookmarks[second.id].state == "to-read", "later changes still shown"
+    assert [p.id for p in session.bookmark_papers] == [second.id]
+    assert [u.paper.id for u in session.undo_stack] == [second.id, first.id]
+    # The state change needed the bookmark: its write fails, and taking it back is a no-op.
+    assert state_first.write is not None
+    with pytest.raises(UserError, match="not bookmarked"):
+        state_first.write()
+    session.write_failed(state_first, "not bookmarked")
+    assert add_second.write is not None
+    add_second.write()
+    session.written(add_second)
+    assert session.bookmarks.keys() == {second.id} and session.undo_stack[-1].paper is second
+    assert session.store is not None and session.store.bookmarked_ids() == {second.id}
+
+
+def test_a_failed_undo_can_be_undone_again(session: Session) -> None:
+    session.commit(session.toggle_bookmark(PAPERS[0]))
+    undo = session.undo()
+    assert session.bookmarks == {} and session.undo_stack == []
+    session.write_failed(undo, "busy")
+    assert PAPERS[0].id in session.bookmarks
+    assert [u.what for u in session.undo_stack] == ["bookmark"]
+
+
+def test_a_store_turned_read_only_rolls_back_through_commit(session: Session) -> None:
+    session.commit(session.toggle_bookmark(PAPERS[0]))
+    assert session.store is not None
+    removal = session.toggle_bookmark(PAPERS[0])  # made while writable, written after
+    session.store.read_only_reason = "/x/papershelf.db: the bookmark database is read-only"
+    with pytest.raises(UserError, match=r"(?s)Not saved, taken back: the removal.*read-only"):
+        session.commit(removal)
+    assert PAPERS[0].id in session.bookmarks and session.pending == []
+
+
 def test_filters_see_the_sessions_bookmarks_and_marks(session: Session) -> None:
-    session.toggle_bookmark(PAPERS[1])
-    session.set_read(PAPERS[0], True)
+    session.commit(session.toggle_bookmark(PAPERS[1]))
+    read = session.set_read(PAPERS[0], True)
+    assert read is not None
+    session.commit(read)
     assert [p.title for p in session.search(parse_query("is:bookmarked"), Loaded(PAPERS))] == [
         PAPERS[1].title
     ]
@@ -315,12 +390,13 @@ def library_session() -> Session:
 def test_new_marks_clear_when_read_or_bookmarked_not_when_unread(library_session: Session) -> None:
     s = library_session
     assert s.new_ids == {p.id for p in PAPERS}
-    s.set_read(PAPERS[0], True)
-    s.set_read(PAPERS[0], False)
-    s.toggle_bookmark(PAPERS[1])
+    for change in (s.set_read(PAPERS[0], True), s.set_read(PAPERS[0], False)):
+        assert change is not None
+        s.commit(change)
+    s.commit(s.toggle_bookmark(PAPERS[1]))
     assert s.new_ids == {PAPERS[2].id}
     assert s.store is not None and s.store.new_ids() == {PAPERS[2].id}
-    s.undo()  # the bookmark goes; the paper was dealt with all the same
+    s.commit(s.undo())  # the bookmark goes; the paper was dealt with all the same
     assert s.new_ids == {PAPERS[2].id}
     s.set_query("is:new")
     answer = s.answer()
@@ -338,7 +414,9 @@ def test_a_fetch_makes_its_papers_new_in_the_running_session(
         return Fetched([fresh, PAPERS[0]], "daily list", "hf:2025-03-22")
 
     monkeypatch.setattr("papershelf.fetch.fetch_list", fetch_list)
-    library_session.set_read(PAPERS[0], True)
+    read = library_session.set_read(PAPERS[0], True)
+    assert read is not None
+    library_session.commit(read)
     seen, new, loaded = library_session.fetch()
     assert (seen, new) == (2, 1)
     assert library_session.new_ids == {fresh.id, PAPERS[1].id, PAPERS[2].id}
@@ -350,7 +428,7 @@ def test_hide_leaves_the_paper_out_of_every_answer_and_u_brings_it_back(
 ) -> None:
     s = library_session
     hidden = s.papers[1]
-    message = s.hide(hidden)
+    message = s.hide(hidden).message
     assert message.startswith("Hidden: ") and message.endswith("press u to undo")
     assert hidden.id not in s.new_ids
     for raw in ("", "is:new", "lora"):
@@ -360,7 +438,7 @@ def test_hide_leaves_the_paper_out_of_every_answer_and_u_brings_it_back(
     assert s.title(2) == "Papers 2/2"
     assert s.store is not None and s.store.hidden_ids() == {hidden.id}
     assert hidden.id not in [p.id for p in load_library(s.store).papers], "kept out at launch"
-    assert s.undo().startswith("Undid the hide: ")
+    assert s.undo().message.startswith("Undid the hide: ")
     assert s.store.hidden_ids() == set()
     s.set_query("")
     after = s.answer()

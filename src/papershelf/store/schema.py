@@ -165,7 +165,12 @@ def check_version(db: sqlite3.Connection, path: Path) -> int:
 
 def migrate(db: sqlite3.Connection) -> None:
     """Apply the missing steps, each in its own transaction, re-reading the version under
-    the write lock so two processes opening a new file at once do not both migrate."""
+    the write lock so two processes opening a new file at once do not both migrate.
+
+    An up-to-date file takes no lock at all: opening must not wait for (or fail on) another
+    papershelf's long write, or the app would start without bookmarks during an import."""
+    if int(db.execute("PRAGMA user_version").fetchone()[0]) >= SCHEMA_VERSION:
+        return
     while True:
         db.execute("BEGIN IMMEDIATE")
         try:

@@ -6,6 +6,8 @@ text and does nothing. Links carry an OSC 8 hyperlink only when they are http(s)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,12 +17,15 @@ from textual.widgets import Static
 
 from papershelf.mathtext import render_math
 from papershelf.model import Bookmark, Paper
+from papershelf.text import ellipsize
+from papershelf.ui import caps
 from papershelf.urls import is_web_url
 
 
 def _link(label: str, url: str) -> Content:
     style = Style(link=url) if is_web_url(url) else Style()
-    return Content.assemble((f"{label:<8}", "$text-muted"), (url, style + Style.parse("$accent")))
+    shown = ellipsize(url, caps.LINE)
+    return Content.assemble((f"{label:<8}", "$text-muted"), (shown, style + Style.parse("$accent")))
 
 
 def _label_link(label: str, url: str) -> Content:
@@ -77,15 +82,27 @@ def _hub_line(paper: Paper) -> str:
     return " · ".join(parts)
 
 
+def _capped(
+    text: str, limit: int, style: str = "", render: Callable[[str], str] = str
+) -> list[Content]:
+    """`text` up to `limit` characters (`render`ed for reading), then a muted line saying how
+    much more there is."""
+    shown, more = caps.capped(text, limit)
+    shown = render(shown)
+    lines = [Content.styled(shown, style) if style else Content(shown)]
+    return lines + ([Content.styled(more, "$text-muted")] if more else [])
+
+
 def render_paper(paper: Paper, bookmark: Bookmark | None = None, *, read: bool = False) -> Content:
-    """The detail text of one paper, as inert styled content."""
-    parts: list[Content] = [Content.styled(render_math(paper.title), "bold")]
+    """The detail text of one paper, as inert styled content, each field capped (`caps`) and
+    its math rendered readable."""
+    parts: list[Content] = _capped(paper.title, caps.TITLE, "bold", render_math)
     meta = _meta(paper, read=read)
     if meta:
-        parts.append(Content.styled(" · ".join(meta), "$text-muted"))
+        parts.append(Content.styled(ellipsize(" · ".join(meta), caps.LINE), "$text-muted"))
     hub = _hub_line(paper)
     if hub:
-        parts.append(Content.styled(hub, "$text-muted"))
+        parts.append(Content.styled(ellipsize(hub, caps.LINE), "$text-muted"))
     if bookmark is not None:
         tags = " ".join(f"#{t}" for t in bookmark.tags)
         mark = f"★ bookmarked · {bookmark.state}" + (f" · {tags}" if tags else "")
@@ -114,15 +131,18 @@ def render_paper(paper: Paper, bookmark: Bookmark | None = None, *, read: bool =
         parts.append(Content(""))
         parts.append(Content.styled("AI summary", "bold $accent"))
         if paper.ai_summary:
-            parts.append(Content(paper.ai_summary))
+            parts.extend(_capped(paper.ai_summary, caps.BODY))
         if paper.ai_keywords:
-            parts.append(Content.styled(", ".join(paper.ai_keywords), "$text-muted"))
+            keywords = ellipsize(", ".join(paper.ai_keywords), caps.LINE)
+            parts.append(Content.styled(keywords, "$text-muted"))
     parts.append(Content(""))
-    parts.append(Content(render_math(paper.abstract) or "(no abstract in the digest)"))
+    parts.extend(
+        _capped(paper.abstract or "(no abstract in the digest)", caps.BODY, "", render_math)
+    )
     if bookmark is not None and bookmark.note:
         parts.append(Content(""))
         parts.append(Content.styled("Note", "bold $accent"))
-        parts.append(Content(bookmark.note))
+        parts.extend(_capped(bookmark.note, caps.BODY))
     return Content("\n").join(parts)
 
 

@@ -20,6 +20,8 @@ from textual.widgets.option_list import Option
 
 from papershelf.mathtext import render_math
 from papershelf.session import COPY_ITEMS
+from papershelf.text import ellipsize
+from papershelf.ui import caps
 
 ResultType = TypeVar("ResultType")
 
@@ -59,7 +61,8 @@ class Dialog(ModalScreen[ResultType]):
         """What the dialog is about (usually a paper's title), shown as plain text."""
 
     def header(self) -> Label:
-        subject = render_math(self.subject)  # a title reads as in the list
+        # A title reads as in the list, and a 10 MB one must not freeze the dialog.
+        subject = render_math(ellipsize(self.subject, caps.TITLE))
         return Label(Content.assemble((f"{self.heading}  ", "bold"), (subject, "$text-muted")))
 
     def hint(self, text: str) -> Label:

@@ -25,6 +25,7 @@ from textual.strip import Strip
 from papershelf.mathtext import render_math
 from papershelf.model import Bookmark, Paper
 from papershelf.search import Query, highlight_spans
+from papershelf.ui import caps
 
 STATE_GLYPHS = {"to-read": "○", "reading": "◐", "done": "●"}
 EMPTY_ORDER: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
@@ -281,7 +282,9 @@ class PaperList(ScrollView, can_focus=True):
             else:
                 number = str(paper.rank).rjust(self._rank_width)
             prefix = Content.assemble(new, star, code, " ", (number, muted), " ")
-        shown = render_math(paper.title.replace("\n", " "))  # the form read, and highlighted
+        # A row never needs more than ROW_TITLE characters (a 10 MB title must not cost 10 MB
+        # per row), and shows the math readable: the form read is the one highlighted.
+        shown = render_math(paper.title[: caps.ROW_TITLE].replace("\n", " "))
         title = Content(shown)
         spans = self._title_spans(index, shown)
         for start, end in spans:

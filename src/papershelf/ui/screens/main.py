@@ -9,7 +9,9 @@ waits for the parse only and typing never waits.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from functools import partial
 
 from textual import on, work
@@ -30,6 +32,7 @@ from papershelf.session import (
     VIEW_RECOMMENDED,
     VIEW_SIMILAR,
     Answer,
+    Change,
     Session,
     copy_text,
     load,
@@ -38,6 +41,7 @@ from papershelf.session import (
 )
 from papershelf.text import ellipsize
 from papershelf.ui import clipboard
+from papershelf.ui.background import in_daemon_thread
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, NoteEditor, TagsEditor
 from papershelf.ui.filter import FilterInput
@@ -52,6 +56,7 @@ from papershelf.ui.messages import (
 )
 from papershelf.ui.paper_list import PaperList
 from papershelf.ui.saved import SavedSearchMenu, SaveSearchDialog
+from papershelf.ui.store_writes import WriteDone, WriteFailed, WriteQueue
 from papershelf.urls import is_web_url
 
 READ_AFTER_S = 2.0
@@ -97,6 +102,8 @@ class MainScreen(Screen[None]):
         """The answer shown is the titles-only scan, to be replaced by the index's."""
         self.reading: Paper | None = None
         """The paper in the detail pane whose read timer is running."""
+        self.writes = WriteQueue(self)
+        """Runs the store writes of bookmark, read-mark and visit changes, in order."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -444,27 +451,43 @@ class MainScreen(Screen[None]):
 
     # -- bookmarks ------------------------------------------------------------------------
 
-    def _change(self, change: Callable[[], str]) -> None:
-        """Run one session write; show what it did (or why not); repaint what shows it."""
+    def _change(self, make: Callable[[], Change]) -> None:
+        """Make one session change: shown at once, written by the store queue (a failed
+        write is taken back in `_write_failed`); say what it did, or why not."""
         hidden = self.session.hidden_count
         try:
-            done = change()
+            change = make()
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._sync_marks()  # a bookmark or a hidden paper is no longer new
+        self._show_marks()
+        if self.session.hidden_count != hidden:  # a paper was hidden, or unhidden by `u`
+            self._apply_filter()
+        self.notify(change.message)
+        self.writes.submit(change)
+
+    def _show_marks(self) -> None:
+        """Repaint everything that shows the session's bookmarks, read and new marks."""
+        self._sync_marks()
         if self.session.view == VIEW_BOOKMARKS:
             cursor = self.paper_list.cursor
             self.paper_list.set_papers(self.session.bookmark_papers)
             self._apply_filter()
             self.paper_list.cursor = cursor
-        elif self.session.hidden_count != hidden:  # a paper was hidden, or unhidden by `u`
-            self._apply_filter()
         self._update_title()
         self._show_detail(self.paper_list.current)
-        self.notify(done)
 
-    def _with_paper(self, act: Callable[[Paper], str]) -> None:
+    @on(WriteDone)
+    def _write_done(self, message: WriteDone) -> None:
+        self.session.written(message.change)
+
+    @on(WriteFailed)
+    def _write_failed(self, message: WriteFailed) -> None:
+        said = self.session.write_failed(message.change, message.error)
+        self._show_marks()
+        self.notify(said, title="Not saved", severity="error", timeout=10)
+
+    def _with_paper(self, act: Callable[[Paper], Change]) -> None:
         paper = self._current()
         if paper is not None:
             self._change(partial(act, paper))
@@ -518,15 +541,12 @@ class MainScreen(Screen[None]):
     # -- read marks -----------------------------------------------------------------------
 
     def _set_read(self, paper: Paper, read: bool) -> None:
-        try:
-            changed = self.session.set_read(paper, read)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if changed:
+        change = self.session.set_read(paper, read)
+        if change is not None:
             self._sync_marks()  # a paper read is no longer new
             if self.paper_list.current is paper:
                 self._show_detail(paper)
+            self.writes.submit(change)
 
     def action_toggle_read(self) -> None:
         paper = self._current()
@@ -554,17 +574,27 @@ class MainScreen(Screen[None]):
         self.query_one("#fetching", ProgressBar).display = True
         self.fetch_today()
 
-    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False, description="fetch")
-    def fetch_today(self) -> None:
-        def progress(line: str) -> None:  # one line per page, from this worker thread
-            self.app.call_from_thread(self.notify, line, timeout=3)
+    # An async worker awaiting a daemon thread, not a thread worker: `q` must not wait for a
+    # socket (see ui.background); a cancelled fetch (quit, or `r` again) stores nothing.
+    @work(exclusive=True, group="fetch", exit_on_error=False, description="fetch")
+    async def fetch_today(self) -> None:
+        self.post_message(await in_daemon_thread(self._fetch, "papershelf fetch"))
+
+    def _fetch(self, cancelled: threading.Event) -> FetchDone:
+        """The fetch itself, in its daemon thread."""
+
+        def progress(line: str) -> None:  # one line per page
+            if not cancelled.is_set():
+                with suppress(RuntimeError):  # the app has gone
+                    self.app.call_from_thread(self.notify, line, timeout=3)
 
         try:
-            seen, new, library = self.session.fetch(progress)
+            seen, new, library = self.session.fetch(progress, cancelled.is_set)
         except UserError as exc:
-            self.post_message(FetchDone(error=str(exc)))
-            return
-        self.post_message(FetchDone(seen=seen, new=new, library=library))
+            return FetchDone(error=str(exc))
+        except Exception as exc:  # said, not printed over the screen by the thread
+            return FetchDone(error=f"unexpected {type(exc).__name__}: {exc}")
+        return FetchDone(seen=seen, new=new, library=library)
 
     @on(FetchDone)
     def _fetch_done(self, message: FetchDone) -> None:
