@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from papershelf import export
 from papershelf.errors import UserError
+from papershelf.layout import PaneLayout
 from papershelf.locations import sample_digest
 from papershelf.model import STATES, Bookmark, Paper, normalize_tags
 from papershelf.parser import ParseWarning
@@ -34,6 +35,7 @@ from papershelf.search import (
 from papershelf.search.cache import cache_key, library_key, load_or_build
 from papershelf.store import Store
 from papershelf.text import ellipsize
+from papershelf.urls import code_url, paper_url, pdf_url
 
 IntArray = npt.NDArray[np.int64]
 
@@ -44,7 +46,8 @@ VIEWS = (VIEW_ALL, VIEW_BOOKMARKS)
 SCAN_ALL_LIMIT = 20_000
 """Above this many papers, queries typed before the index is ready scan titles only."""
 
-COPY_CHOICES = ("title", "link", "markdown", "bibtex")
+COPY_CHOICES = ("title", "link", "code", "pdf", "markdown", "bibtex")
+"""What `copy_text` can copy; "link" is the paper page, "code" and "pdf" exist only for some."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +129,23 @@ def next_state(state: str, step: int = 1) -> str:
     return STATES[(STATES.index(state) + step) % len(STATES)]
 
 
+def copy_choices(paper: Paper) -> tuple[str, ...]:
+    """The COPY_CHOICES `paper` has: no "code" without a repository, no "pdf" without an id."""
+    absent = {"code": code_url(paper) is None, "pdf": pdf_url(paper) is None}
+    return tuple(c for c in COPY_CHOICES if not absent.get(c, False))
+
+
 def copy_text(paper: Paper, choice: str, bookmark: Bookmark | None = None) -> str:
-    """The text that copying `choice` (one of COPY_CHOICES) of `paper` puts on the clipboard."""
+    """The text that copying `choice` (one of `copy_choices(paper)`) puts on the clipboard."""
     if choice == "title":
         return paper.title
     if choice == "link":
-        return paper.link
+        return paper_url(paper)
+    if choice in ("code", "pdf"):
+        url = code_url(paper) if choice == "code" else pdf_url(paper)
+        if url is None:
+            raise UserError(f"This paper has no {'code link' if choice == 'code' else 'PDF'}.")
+        return url
     if choice == "markdown":
         return export.markdown_link(paper)
     if choice == "bibtex":
@@ -452,6 +466,52 @@ class Session:
         self.read_ids = self.read_ids | {paper.id} if read else self.read_ids - {paper.id}
         return True
 
+    # -- export ------------------------------------------------------------------------------
+
+    def export_reading_list(self, path: Path) -> str:
+        """Write every bookmark to `path` in the format its extension names; the sentence to
+        show. Raises `UserError` for an unknown extension or a file that cannot be written."""
+        writers: dict[str, Callable[[Sequence[Bookmark]], str]] = {
+            ".bib": export.to_bibtex,
+            ".md": export.to_markdown,
+            ".json": export.to_json,
+            ".csv": export.to_csv,
+        }
+        writer = writers.get(path.suffix.lower())
+        if writer is None:
+            raise UserError(f"{path.name}: end the name in .bib, .md, .json or .csv")
+        if self.store is None:
+            raise UserError(self.store_error or "no bookmark store")
+        items = self.store.bookmarks()
+        try:
+            path.write_text(writer(items), encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        return f"Exported {len(items)} bookmark(s) to {path}"
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def pane_layout(self) -> PaneLayout:
+        """The pane layout the user chose last time (the default without a store)."""
+        if self.store is None:
+            return PaneLayout()
+        try:
+            return PaneLayout.from_settings(self.store.get_setting)
+        except UserError:
+            return PaneLayout()
+
+    def save_pane_layout(self, layout: PaneLayout) -> bool:
+        """Remember `layout` for the next run; False when the store cannot (a preference is
+        no reason for an error: the layout still changes for this run)."""
+        if self.store is None or self.store.read_only:
+            return False
+        try:
+            for name, value in layout.to_settings().items():
+                self.store.set_setting(name, value)
+        except UserError:
+            return False
+        return True
+
     # -- fetching ----------------------------------------------------------------------------
 
     def fetch(
@@ -481,6 +541,7 @@ __all__ = [
     "QueryError",
     "Session",
     "Undo",
+    "copy_choices",
     "copy_text",
     "load",
     "next_day_row",

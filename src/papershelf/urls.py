@@ -8,6 +8,7 @@ will open, an id a query names is one the parser could have found).
 from __future__ import annotations
 
 import re
+from typing import Protocol
 from urllib.parse import urlsplit
 
 # An arXiv id: new-style `YYMM.NNNNN` (4 digits after the dot until 2014), or old-style
@@ -67,3 +68,36 @@ def arxiv_year(arxiv_id: str) -> int | None:
     if match is None or "/" in match[1]:
         return None
     return 2000 + int(arxiv_id[:2])
+
+
+class _Linked(Protocol):
+    """What the link helpers read of a paper (`model.Paper` fits; urls sits below the model)."""
+
+    @property
+    def arxiv_id(self) -> str | None: ...
+    @property
+    def code_url(self) -> str | None: ...
+    @property
+    def project_url(self) -> str | None: ...
+    @property
+    def hf_url(self) -> str | None: ...
+    @property
+    def arxiv_url(self) -> str | None: ...
+    @property
+    def hf_search_url(self) -> str: ...
+
+
+def paper_url(paper: _Linked) -> str:
+    """The paper's own page: Hugging Face's when there is an arXiv id (it links the PDF, code
+    and discussion), else the project page, else a Hugging Face title search. Never the code."""
+    return paper.hf_url or paper.arxiv_url or paper.project_url or paper.hf_search_url
+
+
+def code_url(paper: _Linked) -> str | None:
+    """The code repository, when the paper has one."""
+    return paper.code_url or None
+
+
+def pdf_url(paper: _Linked) -> str | None:
+    """arXiv's PDF, when the arXiv id is known."""
+    return f"https://arxiv.org/pdf/{paper.arxiv_id}" if paper.arxiv_id else None

@@ -22,7 +22,7 @@ from papershelf.session import Session
 from papershelf.store import Store
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import HelpScreen
-from papershelf.ui.keys import binding_rows
+from papershelf.ui.keys import PALETTE_NAMES, binding_rows, key_label
 from papershelf.ui.ordered_keys import OrderedKeysApp
 from papershelf.ui.paper_list import PaperList
 from papershelf.ui.screens.main import READ_AFTER_S, MainScreen
@@ -105,10 +105,13 @@ class PapershelfApp(OrderedKeysApp[None]):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return
+        seen: set[str] = set()
         for binding in MainScreen.BINDINGS:
-            if isinstance(binding, Binding) and binding.action != "app.quit":
-                yield SystemCommand(
-                    binding.description,
-                    f"{binding.tooltip or binding.description}  [{binding.key}]",
-                    partial(screen.run_action, binding.action),
-                )
+            if not isinstance(binding, Binding) or binding.action in ("app.quit", *seen):
+                continue  # one entry per action: Tab and 2 both show the bookmarks
+            seen.add(binding.action)
+            yield SystemCommand(
+                PALETTE_NAMES.get(binding.id or "", binding.description),
+                f"{binding.tooltip or binding.description}  [{key_label(binding.key)}]",
+                partial(screen.run_action, binding.action),
+            )
