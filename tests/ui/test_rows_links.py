@@ -121,6 +121,16 @@ async def test_detail_pane_resizes_hides_and_is_remembered() -> None:
         assert again.main.detail.region.width > 0
 
 
+async def test_no_empty_columns_for_papers_without_votes_or_authors() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("z")
+        await pilot.pause()
+        second = app.session.papers[1].title
+        assert second[:100] in row_text(app, 1), "the whole width goes to the title"
+
+
 async def test_hidden_pane_marks_nothing_read_and_narrow_screens_stack() -> None:
     app = make_app(read_after=0.0)
     async with app.run_test(size=(80, 24)) as pilot:

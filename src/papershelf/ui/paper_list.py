@@ -127,6 +127,8 @@ class PaperList(ScrollView, can_focus=True):
         self.empty_message = "No papers."
         self._multi_day = False
         self._rank_width = 2
+        self._any_columns = False
+        """Some paper has upvotes or authors: worth a column each when the list is wide."""
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._announced: object = _NOBODY
 
@@ -139,6 +141,7 @@ class PaperList(ScrollView, can_focus=True):
         days = {p.date for p in papers}
         self._multi_day = len(days) > 1
         self._rank_width = max(2, len(str(max((p.rank for p in papers), default=0))))
+        self._any_columns = any(p.upvotes is not None or p.authors for p in papers)
         self.set_results(np.arange(len(papers), dtype=np.int64), Query(), keep_paper=False)
 
     def set_results(
@@ -292,7 +295,8 @@ class PaperList(ScrollView, can_focus=True):
         tags = ""
         if self.show_states and bookmark is not None and bookmark.tags:
             tags = "  " + " ".join(f"#{t}" for t in bookmark.tags)
-        columns = self._columns(paper) if width >= COLUMNS_FROM else Content("")
+        wide = width >= COLUMNS_FROM and self._any_columns
+        columns = self._columns(paper) if wide else Content("")
         room = max(1, width - prefix.cell_length - len(tags) - columns.cell_length)
         title = title.truncate(room, ellipsis=True)
         if columns.cell_length:  # right-aligned: the title and tags take the space between
