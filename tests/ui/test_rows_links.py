@@ -251,6 +251,32 @@ async def test_palette_names_fetch_and_export_once_each() -> None:
         assert len(titles) == len(set(titles)), titles
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"), [("fetch", "Fetch today's papers"), ("filt", "Filter")]
+)
+async def test_the_palette_finds_commands_by_what_they_do(typed: str, found: str) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *typed)
+        for _ in range(20):  # the palette searches in a worker: wait until it answers
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, CommandPalette):
+                options = app.screen.query_one(OptionList)
+                shown = [
+                    str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+                ]
+                if any(found in text for text in shown):
+                    break
+        else:
+            raise AssertionError(f"the palette did not offer {found!r}")
+        assert app.is_running
+
+
 async def test_footer_tab_names_the_other_view() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

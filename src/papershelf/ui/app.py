@@ -14,6 +14,7 @@ from pathlib import Path
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -112,6 +113,7 @@ class PapershelfApp(OrderedKeysApp[None]):
             seen.add(binding.action)
             yield SystemCommand(
                 PALETTE_NAMES.get(binding.id or "", binding.description),
-                f"{binding.tooltip or binding.description}  [{key_label(binding.key)}]",
+                # The palette reads help as markup: `[/]` would be a closing tag.
+                escape(f"{binding.tooltip or binding.description}  [{key_label(binding.key)}]"),
                 partial(screen.run_action, binding.action),
             )
