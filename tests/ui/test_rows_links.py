@@ -89,7 +89,7 @@ async def test_wide_rows_show_upvotes_and_first_author_right_aligned() -> None:
         ends = {r.index("▲") + len(r.split("▲")[1].split()[0]) for r in rows}
         assert len(ends) == 1, rows
         long = next(r for r in rows if "Expressivity" in r)
-        assert "Maximilian Alexan… +1" in long
+        assert "Maximilian Alexa… +1 " in long
 
 
 async def test_detail_pane_resizes_hides_and_is_remembered() -> None:

@@ -30,7 +30,7 @@ COLUMNS_FROM = 96
 """Rows this wide (inside the border) also show upvotes and the first author: the list's width
 at 160 columns with the default layout, or narrower screens with the abstract hidden."""
 VOTES_WIDTH = 6
-AUTHOR_WIDTH = 22
+AUTHOR_WIDTH = 21
 EMPTY_ORDER: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 
 
@@ -317,7 +317,7 @@ class PaperList(ScrollView, can_focus=True):
             (votes.rjust(VOTES_WIDTH), "$text-muted"),
             "  ",
             author,
-            " " * (AUTHOR_WIDTH - 1 - author.cell_length),
+            " " * (AUTHOR_WIDTH - author.cell_length),  # at least one: a gap before the border
         )
 
     def _title_spans(self, index: int, title: str) -> list[tuple[int, int]]:
