@@ -45,11 +45,13 @@ def key_label(keys: str) -> str:
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    rows = []
+    """(keys, what they do) per key; a key with a binding per view (Tab) gets one row."""
+    rows: dict[str, str] = {}
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description:
-            rows.append((key_label(binding.key), binding.tooltip or binding.description))
-    return rows
+            keys, what = key_label(binding.key), binding.tooltip or binding.description
+            rows[keys] = f"{rows[keys]} / {what}" if keys in rows else what
+    return list(rows.items())
 
 
 MAIN_BINDINGS: list[BindingType] = [
