@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from papershelf import export, links
 from papershelf.errors import UserError
+from papershelf.layout import PaneLayout
 from papershelf.locations import sample_digest
 from papershelf.model import STATES, Bookmark, Paper, check_state, clean_note, normalize_tags
 from papershelf.parser import ParseWarning
@@ -187,6 +188,12 @@ def split_tags(text: str) -> tuple[str, ...]:
 def next_state(state: str, step: int = 1) -> str:
     """The reading state `step` places after `state` (negative goes back), wrapping around."""
     return STATES[(STATES.index(state) + step) % len(STATES)]
+
+
+def copy_choices(paper: Paper) -> tuple[str, ...]:
+    """The COPY_ITEMS `paper` has: no "code" without a repository, no "pdf" without an id."""
+    absent = {"code": links.code_url(paper) is None, "pdf": links.pdf_url(paper) is None}
+    return tuple(name for name, _label in COPY_ITEMS if not absent.get(name, False))
 
 
 def copy_text(paper: Paper, choice: str) -> str:
@@ -849,6 +856,53 @@ class Session:
             self.hidden_rows[row] = hidden
             self.hidden_count += 1 if hidden else -1
 
+    # -- export ------------------------------------------------------------------------------
+
+    def export_reading_list(self, path: Path) -> str:
+        """Write every bookmark to `path` in the format its extension names; the sentence to
+        show. Raises `UserError` for an unknown extension or a file that cannot be written."""
+        writers: dict[str, Callable[[Sequence[Bookmark]], str]] = {
+            ".bib": export.to_bibtex,
+            ".md": export.to_markdown,
+            ".json": export.to_json,
+            ".csv": export.to_csv,
+        }
+        writer = writers.get(path.suffix.lower())
+        if writer is None:
+            raise UserError(f"{path.name}: end the name in .bib, .md, .json or .csv")
+        if self.store is None:
+            raise UserError(self.store_error or "no bookmark store")
+        # What the reader sees, changes still on their way to the disk included.
+        items = Marks(dict(self.bookmarks), self.read_ids).newest_first()
+        try:
+            path.write_text(writer(items), encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        return f"Exported {len(items)} bookmark(s) to {path}"
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def pane_layout(self) -> PaneLayout:
+        """The pane layout the user chose last time (the default without a store)."""
+        if self.store is None:
+            return PaneLayout()
+        try:
+            return PaneLayout.from_settings(self.store.get_setting)
+        except UserError:
+            return PaneLayout()
+
+    def save_pane_layout(self, layout: PaneLayout) -> bool:
+        """Remember `layout` for the next run; False when the store cannot (a preference is
+        no reason for an error: the layout still changes for this run)."""
+        if self.store is None or self.store.read_only:
+            return False
+        try:
+            for name, value in layout.to_settings().items():
+                self.store.set_setting(name, value)
+        except UserError:
+            return False
+        return True
+
     # -- fetching ----------------------------------------------------------------------------
 
     def fetch(
@@ -886,6 +940,7 @@ __all__ = [
     "QueryError",
     "Session",
     "Undo",
+    "copy_choices",
     "copy_text",
     "load",
     "next_day_row",

@@ -83,7 +83,11 @@ async def test_open_and_copy_give_the_paper_then_code_then_pdf(
 ) -> None:
     app = make_app([digest])
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
+    def open_url(app: object, url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("papershelf.ui.browser.open_url", open_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("o")

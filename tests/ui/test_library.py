@@ -218,14 +218,13 @@ async def test_nothing_turns_read_at_launch_and_enter_marks_read() -> None:
         assert first.id in app.session.read_ids
 
 
-async def test_hiding_through_the_session_drops_the_row_and_u_brings_it_back() -> None:
-    """The screen's side of `Session.hide` (the key is bound by the app layout)."""
+async def test_h_hides_the_paper_and_u_brings_it_back() -> None:
     app = library_app(read_after=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         target = app.main.paper_list.current
         assert target is not None
-        app.main._with_paper(app.session.hide)
+        await pilot.press("H")
         await settle(pilot)
         shown = [app.session.papers[int(i)].id for i in app.main.paper_list.order]
         assert target.id not in shown and len(shown) == 45

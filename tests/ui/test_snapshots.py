@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.ui.conftest import make_app, settle
+from tests.ui.shelf import shelf_app
 
 
 def test_main_screen(snap_compare: Any) -> None:
@@ -80,3 +82,31 @@ def test_no_match(snap_compare: Any) -> None:
 def test_unreadable_source(snap_compare: Any) -> None:
     app = make_app(["no-such-digest.txt"])
     assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
+
+
+def test_read_and_unread_rows(snap_compare: Any) -> None:
+    """Row 2 is read (dim), the cursor is on row 3; rows 1 and 4 are unread."""
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after("j", "m", "j"))
+
+
+def test_read_and_unread_rows_no_color(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after("j", "m", "j"))
+
+
+def test_wide_rows_show_votes_and_authors(snap_compare: Any) -> None:
+    assert snap_compare(shelf_app(), terminal_size=(160, 40), run_before=settle)
+
+
+def test_abstract_hidden(snap_compare: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after("z"))
+
+
+def test_copy_menu_with_absent_code_link(snap_compare: Any) -> None:
+    assert snap_compare(shelf_app(), terminal_size=(120, 40), run_before=_after("j", "y"))
+
+
+def test_export_dialog(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("/")  # the default path shows the working directory: make it fixed
+    # `end` moves the cursor, which shows it now rather than wherever its blink has got to.
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after("e", "end"))

@@ -5,7 +5,8 @@ face; its parts live in modules of their own:
 
 - `schema`: tables, `SCHEMA_VERSION` and the migrations between versions
 - `connection`: opening (refusing damaged, foreign or newer files), pragmas, transactions
-- `bookmarks`, `library`, `marks`, `removal`, `searches`: the methods on each kind of data
+- `bookmarks`, `library`, `marks`, `removal`, `searches`, `settings`: the methods on each
+  kind of data
 - `clock`: the one source of the times the store records
 """
 
@@ -16,11 +17,12 @@ from papershelf.store.library import Library, import_sources, library_papers
 from papershelf.store.marks import Marks
 from papershelf.store.removal import Removal
 from papershelf.store.searches import SavedSearches
+from papershelf.store.settings import Settings
 
 __all__ = ["Store", "import_sources", "library_papers"]
 
 
-class Store(Bookmarks, Library, Marks, Removal, SavedSearches):
+class Store(Bookmarks, Library, Marks, Removal, SavedSearches, Settings):
     """The database. Open one per process; methods are safe to call from any thread.
 
     When the file or its directory is not writable the store opens read-only: reading works,

@@ -25,7 +25,7 @@ from papershelf.store import Store
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import HelpScreen
 from papershelf.ui.filter import FilterInput
-from papershelf.ui.keys import binding_rows, bindings_by_id
+from papershelf.ui.keys import PALETTE_NAMES, binding_rows, bindings_by_id, key_label
 from papershelf.ui.ordered_keys import OrderedKeysApp
 from papershelf.ui.paper_list import PaperList
 from papershelf.ui.screens.main import READ_AFTER_S, MainScreen
@@ -140,13 +140,17 @@ class PapershelfApp(OrderedKeysApp[None]):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return
+        seen: set[str] = set()
         for binding in MainScreen.BINDINGS:
-            if isinstance(binding, Binding) and binding.action != "app.quit":
-                yield SystemCommand(
-                    escape(binding.description),
-                    escape(f"{binding.tooltip or binding.description}  [{binding.key}]"),
-                    partial(screen.run_action, binding.action),
-                )
+            if not isinstance(binding, Binding) or binding.action in ("app.quit", *seen):
+                continue  # one entry per action: Tab and 2 both show the bookmarks
+            seen.add(binding.action)
+            yield SystemCommand(
+                escape(PALETTE_NAMES.get(binding.id or "", binding.description)),
+                # The palette reads help as markup: `[/]` would be a closing tag.
+                escape(f"{binding.tooltip or binding.description}  [{key_label(binding.key)}]"),
+                partial(screen.run_action, binding.action),
+            )
         store = self.session.store
         for name, query in store.saved_searches() if store is not None else ():
             yield SystemCommand(

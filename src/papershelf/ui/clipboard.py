@@ -7,14 +7,17 @@ from typing import Any
 from textual.app import App
 
 
-def copy(app: App[Any], text: str, what: str) -> None:
-    """Copy `text` and say so; over SSH or in a bare console the terminal (OSC 52) carries it."""
+def copy(app: App[Any], text: str, what: str, *, quiet: bool = False) -> None:
+    """Copy `text` and say so (unless `quiet`: the caller says it); over SSH or in a bare
+    console the terminal (OSC 52) carries it."""
     try:
         import pyperclip
 
         pyperclip.copy(text)
     except Exception:  # pyperclip raises its own exception types, or fails to import a backend
         app.copy_to_clipboard(text)
-        app.notify(f"Copied {what} through the terminal (OSC 52): no system clipboard here.")
+        if not quiet:
+            app.notify(f"Copied {what} through the terminal (OSC 52): no system clipboard here.")
     else:
-        app.notify(f"Copied {what} to the clipboard.")
+        if not quiet:
+            app.notify(f"Copied {what} to the clipboard.")

@@ -1,4 +1,4 @@
-"""Modal dialogs on one base: the copy menu, the note and tags editors, the help screen.
+"""Modal dialogs on one base: the copy menu, the note and tags editors, export, the help.
 
 Each answers through `dismiss`, so the screen that opened it decides what to do. The base
 gives every dialog the same frame, a heading built from plain text (a paper's title is data,
@@ -73,7 +73,11 @@ class Dialog(ModalScreen[ResultType]):
 
 
 class CopyMenu(Dialog[str | None]):
-    """Pick what to copy; answers one of the COPY_MENU choices, or None."""
+    """Pick what to copy; answers one of the COPY_MENU choices, or None.
+
+    Choices the paper lacks (no code, no arXiv id for a PDF) are shown disabled, so the
+    menu keeps its shape and its keys; their key still answers, so that the screen can say
+    why there is nothing to copy."""
 
     DEFAULT_CSS = "CopyMenu #copy-options { height: auto; margin-top: 1; }"
     AUTO_FOCUS = "#copy-options"
@@ -86,12 +90,23 @@ class CopyMenu(Dialog[str | None]):
     ]
     heading = "Copy"
 
+    def __init__(self, subject: str, available: Sequence[str] | None = None) -> None:
+        super().__init__(subject)
+        self.available = frozenset(
+            available if available is not None else (n for n, _, _ in COPY_MENU)
+        )
+        """The COPY_MENU choices this paper has; the others are disabled."""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="copy-dialog", classes="dialog"):
             yield self.header()
             yield OptionList(
                 *(
-                    Option(Content.assemble((f"{key}  ", "$accent bold"), label), id=name)
+                    Option(
+                        Content.assemble((f"{key}  ", "$accent bold"), label),
+                        id=name,
+                        disabled=name not in self.available,
+                    )
                     for name, key, label in COPY_MENU
                 ),
                 id="copy-options",
@@ -147,6 +162,28 @@ class TagsEditor(Dialog[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
+
+
+class ExportDialog(Dialog[str | None]):
+    """Ask where to export the reading list; Enter answers the path, Esc cancels."""
+
+    DEFAULT_CSS = "ExportDialog #export-path { margin: 1 0; }"
+    AUTO_FOCUS = "#export-path"
+    heading = "Export reading list"
+
+    def __init__(self, default_path: str) -> None:
+        super().__init__()
+        self.default_path = default_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog", classes="dialog"):
+            yield self.header()
+            yield Input(self.default_path, id="export-path")
+            yield self.hint(".bib BibTeX · .md Markdown · .json JSON · .csv CSV")
+            yield self.hint("Enter export · Esc cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
 
 
 class HelpScreen(Dialog[None]):

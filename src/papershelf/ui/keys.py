@@ -27,7 +27,18 @@ KEY_NAMES = {
     "ctrl+s": "Ctrl+S",
     "apostrophe": "'",
     "tilde": "~",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
 }
+
+PALETTE_NAMES = {
+    "refresh": "Fetch today's papers",
+    "export": "Export reading list…",
+    "view.to-bookmarks": "Show bookmarks",
+    "view.to-all": "Show all papers",
+}
+"""Command-palette titles where the footer's short word would not be found by what it does
+(the palette searches titles: "fetch", "export")."""
 
 
 def key_label(keys: str) -> str:
@@ -36,18 +47,34 @@ def key_label(keys: str) -> str:
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    rows = []
+    """(keys, what they do) per key; a key with a binding per view (Tab) gets one row."""
+    rows: dict[str, str] = {}
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description:
-            rows.append((key_label(binding.key), binding.tooltip or binding.description))
-    return rows
+            keys, what = key_label(binding.key), binding.tooltip or binding.description
+            rows[keys] = f"{rows[keys]} / {what}" if keys in rows else what
+    return list(rows.items())
 
 
 MAIN_BINDINGS: list[BindingType] = [
     Binding("slash", "focus_filter", "Filter", tooltip="Type to filter; Esc clears", id="filter"),
     Binding("b", "toggle_bookmark", "Bookmark", tooltip="Bookmark or un-bookmark", id="bookmark"),
-    # The screen's own Tab (focus next) is replaced: Tab switches views from every pane.
-    Binding("tab", "toggle_view", "Bookmarks", tooltip="Switch all papers / bookmarks", id="view"),
+    # The screen's own Tab (focus next) is replaced: Tab switches views from every pane. Two
+    # bindings so the footer names where Tab goes; the screen's check_action hides the other.
+    Binding(
+        "tab",
+        "show_view('bookmarks')",
+        "Bookmarks",
+        tooltip="Switch to your bookmarks",
+        id="view.to-bookmarks",
+    ),
+    Binding(
+        "tab",
+        "show_view('all')",
+        "All papers",
+        tooltip="Switch back to all papers",
+        id="view.to-all",
+    ),
     Binding("1", "show_view('all')", "All papers", show=False, id="view.all"),
     Binding("2", "show_view('bookmarks')", "Bookmarks", show=False, id="view.bookmarks"),
     Binding(
@@ -68,18 +95,28 @@ MAIN_BINDINGS: list[BindingType] = [
     ),
     Binding(
         "o",
-        "open_link",
+        "open_link('paper')",
         "Open",
-        tooltip="Open the paper page in the browser",
+        tooltip="Open the paper page (Hugging Face, else arXiv) in the browser",
         id="open",
     ),
     Binding(
-        "y",
-        "copy",
-        "Copy",
-        tooltip="Copy title, paper, code or PDF link, Markdown or BibTeX",
-        id="copy",
+        "c",
+        "open_link('code')",
+        "Code",
+        tooltip="Open the code repository in the browser",
+        show=False,
+        id="open.code",
     ),
+    Binding(
+        "p",
+        "open_link('pdf')",
+        "PDF",
+        tooltip="Open the PDF in the browser",
+        show=False,
+        id="open.pdf",
+    ),
+    Binding("y", "copy", "Copy", tooltip="Copy title, links, Markdown or BibTeX", id="copy"),
     Binding(
         "s",
         "cycle_state",
@@ -87,6 +124,14 @@ MAIN_BINDINGS: list[BindingType] = [
         tooltip="Bookmark state: to-read → reading → done",
         show=False,
         id="bookmark.state",
+    ),
+    Binding(
+        "S",
+        "cycle_state(-1)",
+        "State back",
+        tooltip="Bookmark state backwards: done → reading → to-read",
+        show=False,
+        id="bookmark.state.back",
     ),
     Binding(
         "n",
@@ -116,7 +161,7 @@ MAIN_BINDINGS: list[BindingType] = [
         "u",
         "undo",
         "Undo",
-        tooltip="Undo the last bookmark change",
+        tooltip="Undo the last bookmark change (state, note, tags, add, remove)",
         show=False,
         id="bookmark.undo",
     ),
@@ -174,6 +219,46 @@ MAIN_BINDINGS: list[BindingType] = [
         tooltip="Saved searches, with their new matches",
         show=False,
         id="search.saved",
+    ),
+    Binding(
+        "e",
+        "export",
+        "Export",
+        tooltip="Export the reading list to a .bib, .md, .json or .csv file",
+        show=False,
+        id="export",
+    ),
+    Binding(
+        "less_than_sign",
+        "resize_detail(1)",
+        "Wider abstract",
+        tooltip="Move the divider left: a wider abstract pane",
+        show=False,
+        id="layout.detail-wider",
+    ),
+    Binding(
+        "greater_than_sign",
+        "resize_detail(-1)",
+        "Wider list",
+        tooltip="Move the divider right: a wider list",
+        show=False,
+        id="layout.list-wider",
+    ),
+    Binding(
+        "H",
+        "hide_paper",
+        "Hide paper",
+        tooltip="Hide the paper from the library's list (u undoes; papershelf list --hidden)",
+        show=False,
+        id="library.hide",
+    ),
+    Binding(
+        "z",
+        "toggle_detail",
+        "Hide abstract",
+        tooltip="Hide or show the abstract pane (the list takes the screen)",
+        show=False,
+        id="layout.detail-toggle",
     ),
     Binding("question_mark", "app.help", "Help", tooltip="Every key", id="help"),
     Binding("q", "app.quit", "Quit", id="quit"),

@@ -28,6 +28,11 @@ from papershelf.search import Query, highlight_spans
 from papershelf.ui import caps
 
 STATE_GLYPHS = {"to-read": "○", "reading": "◐", "done": "●"}
+COLUMNS_FROM = 96
+"""Rows this wide (inside the border) also show upvotes and the first author: the list's width
+at 160 columns with the default layout, or narrower screens with the abstract hidden."""
+VOTES_WIDTH = 6
+AUTHOR_WIDTH = 21
 EMPTY_ORDER: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 
 
@@ -81,7 +86,7 @@ class PaperList(ScrollView, can_focus=True):
     bookmarks: reactive[Mapping[str, Bookmark]] = reactive(dict, init=False)
     """Bookmarked papers by id: a star, or their state in the bookmarks view."""
     read_ids: reactive[frozenset[str]] = reactive(frozenset(), init=False)
-    """Papers drawn dimmed."""
+    """Papers drawn dim (a text style, not a colour, so it shows with NO_COLOR too)."""
     new_ids: reactive[frozenset[str]] = reactive(frozenset(), init=False)
     """Papers drawn with a `•`."""
     show_states: reactive[bool] = reactive(False, init=False)
@@ -124,6 +129,8 @@ class PaperList(ScrollView, can_focus=True):
         self.empty_message = "No papers."
         self._multi_day = False
         self._rank_width = 2
+        self._any_columns = False
+        """Some paper has upvotes or authors: worth a column each when the list is wide."""
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._announced: object = _NOBODY
 
@@ -136,6 +143,7 @@ class PaperList(ScrollView, can_focus=True):
         days = {p.date for p in papers}
         self._multi_day = len(days) > 1
         self._rank_width = max(2, len(str(max((p.rank for p in papers), default=0))))
+        self._any_columns = any(p.upvotes is not None or p.authors for p in papers)
         self.set_results(np.arange(len(papers), dtype=np.int64), Query(), keep_paper=False)
 
     def set_results(
@@ -289,14 +297,33 @@ class PaperList(ScrollView, can_focus=True):
         spans = self._title_spans(index, shown)
         for start, end in spans:
             title = title.stylize("$accent bold underline", start, end)
-        if paper.id in self.read_ids:
-            title = title.stylize("$text-muted")
         tags = ""
         if self.show_states and bookmark is not None and bookmark.tags:
             tags = "  " + " ".join(f"#{t}" for t in bookmark.tags)
-        room = max(1, width - prefix.cell_length - len(tags))
+        wide = width >= COLUMNS_FROM and self._any_columns
+        columns = self._columns(paper) if wide else Content("")
+        room = max(1, width - prefix.cell_length - len(tags) - columns.cell_length)
         title = title.truncate(room, ellipsis=True)
-        return Content.assemble(prefix, title, (tags, muted))
+        if columns.cell_length:  # right-aligned: the title and tags take the space between
+            gap = room - title.cell_length
+            title = Content.assemble(title, (tags, muted), " " * gap)
+            tags = ""
+        row = Content.assemble(prefix, title, (tags, muted), columns)
+        return row.stylize("dim") if paper.id in self.read_ids else row
+
+    @staticmethod
+    def _columns(paper: Paper) -> Content:
+        """Upvotes and the first author, fixed widths, for wide rows."""
+        votes = f"▲{paper.upvotes}" if paper.upvotes is not None else ""
+        more = f" +{len(paper.authors) - 1}" if len(paper.authors) > 1 else ""
+        first = Content(paper.authors[0] if paper.authors else "")
+        author = first.truncate(AUTHOR_WIDTH - 1 - len(more), ellipsis=True) + more
+        return Content.assemble(
+            (votes.rjust(VOTES_WIDTH), "$text-muted"),
+            "  ",
+            author,
+            " " * (AUTHOR_WIDTH - author.cell_length),  # at least one: a gap before the border
+        )
 
     def _title_spans(self, index: int, title: str) -> list[tuple[int, int]]:
         if not self.filter_query.has_text:

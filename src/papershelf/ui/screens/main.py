@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from functools import partial
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,7 +24,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar
 
+from papershelf import links
 from papershelf.errors import UserError
+from papershelf.layout import DETAIL_WIDTHS, PaneLayout
 from papershelf.model import Bookmark, Paper
 from papershelf.search import FilterColumns, Query, QueryError, SearchIndex
 from papershelf.session import (
@@ -34,16 +37,17 @@ from papershelf.session import (
     Answer,
     Change,
     Session,
+    copy_choices,
     copy_text,
     load,
     next_day_row,
     previous_day_row,
 )
 from papershelf.text import ellipsize
-from papershelf.ui import clipboard
+from papershelf.ui import browser, clipboard
 from papershelf.ui.background import in_daemon_thread
 from papershelf.ui.detail import DetailPane
-from papershelf.ui.dialogs import CopyMenu, NoteEditor, TagsEditor
+from papershelf.ui.dialogs import CopyMenu, ExportDialog, NoteEditor, TagsEditor
 from papershelf.ui.filter import FilterInput
 from papershelf.ui.keys import MAIN_BINDINGS
 from papershelf.ui.messages import (
@@ -61,6 +65,13 @@ from papershelf.urls import is_web_url
 
 READ_AFTER_S = 2.0
 """A paper shown this long in the detail pane counts as read."""
+
+LINKS: dict[str, tuple[str, Callable[[Paper], str | None]]] = {
+    "paper": ("paper page", links.paper_url),
+    "code": ("code", links.code_url),
+    "pdf": ("PDF", links.pdf_url),
+}
+"""What `open_link` can open: its name in messages, and where it is for a paper."""
 
 
 class MainScreen(Screen[None]):
@@ -104,6 +115,8 @@ class MainScreen(Screen[None]):
         """The paper in the detail pane whose read timer is running."""
         self.writes = WriteQueue(self)
         """Runs the store writes of bookmark, read-mark and visit changes, in order."""
+        self.panes = session.pane_layout()
+        """The detail pane's width and visibility, as the user left them last time."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -134,6 +147,7 @@ class MainScreen(Screen[None]):
         return self.query_one(FilterInput)
 
     def on_mount(self) -> None:
+        self._apply_layout()
         self._sync_marks()
         self.detail.border_title = "Abstract"
         self.paper_list.loading = True
@@ -286,7 +300,13 @@ class MainScreen(Screen[None]):
         self._cancel_read_timer()
         # Only a paper the reader moved to starts its read timer: nothing turns read at launch
         # or because a filter happened to put it on top.
-        if message.by_user and paper is not None and paper.id not in self.session.read_ids:
+        # A hidden detail pane shows nothing, so nothing turns read there either.
+        if (
+            message.by_user
+            and paper is not None
+            and paper.id not in self.session.read_ids
+            and self.panes.detail_shown
+        ):
             self.reading = paper
             self._read_timer = self.set_timer(self.read_after, self.read_time_up)
 
@@ -326,6 +346,13 @@ class MainScreen(Screen[None]):
 
     def action_toggle_view(self) -> None:
         self._switch_view(self.session.toggle_view())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Tab has a binding per view, so the footer names where it goes: only the one that
+        leaves the current view is active (and `1`/`2` do nothing in their own view)."""
+        if action == "show_view":
+            return parameters[0] != self.session.view
+        return True
 
     def action_show_view(self, view: str) -> None:
         found_before = self.session.view in (VIEW_SIMILAR, VIEW_RECOMMENDED)
@@ -371,6 +398,7 @@ class MainScreen(Screen[None]):
         self.paper_list.set_papers(self.session.view_papers())
         self._apply_filter()
         self.set_focus(self.paper_list)
+        self.refresh_bindings()
 
     # -- focus and navigation -------------------------------------------------------------
 
@@ -495,14 +523,18 @@ class MainScreen(Screen[None]):
     def action_toggle_bookmark(self) -> None:
         self._with_paper(self.session.toggle_bookmark)
 
+    def action_hide_paper(self) -> None:
+        self._with_paper(self.session.hide)
+
     def action_remove_bookmark(self) -> None:
         self._with_paper(self.session.remove_bookmark)
 
     def action_undo(self) -> None:
         self._change(self.session.undo)
 
-    def action_cycle_state(self) -> None:
-        self._with_paper(self.session.cycle_state)
+    def action_cycle_state(self, step: int = 1) -> None:
+        """`s` forwards, `S` backwards through to-read, reading, done."""
+        self._with_paper(lambda paper: self.session.cycle_state(paper, step))
 
     def _bookmarked_current(self) -> tuple[Paper, Bookmark] | None:
         paper = self._current()
@@ -625,16 +657,24 @@ class MainScreen(Screen[None]):
 
     # -- open and copy --------------------------------------------------------------------
 
-    def action_open_link(self) -> None:
+    def action_open_link(self, which: str = "paper") -> None:
+        """`o` the paper page, `c` the code, `p` the PDF; with no browser, copy the link."""
         paper = self._current()
         if paper is None:
             return
-        url = paper.link
+        name, where = LINKS[which]
+        url = where(paper)
+        if url is None:
+            self.notify(f"This paper has no {name} link.", severity="warning")
+            return
         if not is_web_url(url):
             self.notify(f"Not an http(s) link, not opened: {url}", severity="error")
             return
-        self.app.open_url(url)
-        self.notify(f"Opening {url}")
+        if browser.open_url(self.app, url):
+            self.notify(f"Opening the {name}: {url}")
+        else:
+            clipboard.copy(self.app, url, f"the {name} link", quiet=True)
+            self.notify(f"No browser: link copied.\n{url}", severity="warning")
 
     def action_copy(self) -> None:
         paper = self._current()
@@ -651,4 +691,41 @@ class MainScreen(Screen[None]):
                 return
             clipboard.copy(self.app, text, choice)
 
-        self.app.push_screen(CopyMenu(paper.title), copy)
+        self.app.push_screen(CopyMenu(paper.title, copy_choices(paper)), copy)
+
+    # -- export ---------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Ask where to write the reading list; the file's extension picks the format."""
+
+        def write(path: str | None) -> None:
+            if path:
+                try:
+                    self.notify(self.session.export_reading_list(Path(path).expanduser()))
+                except UserError as exc:
+                    self.notify(str(exc), title="Not exported", severity="error")
+
+        default = Path.cwd() / "reading-list.bib"
+        self.app.push_screen(ExportDialog(str(default)), write)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def action_resize_detail(self, steps: int) -> None:
+        self._set_layout(self.panes.resized(steps))
+
+    def action_toggle_detail(self) -> None:
+        self._set_layout(self.panes.toggled())
+
+    def _set_layout(self, layout: PaneLayout) -> None:
+        """Apply a new layout and remember it for the next run."""
+        self.panes = layout
+        self._apply_layout()
+        self.session.save_pane_layout(layout)
+
+    def _apply_layout(self) -> None:
+        for width in DETAIL_WIDTHS:
+            self.set_class(width == self.panes.detail_width, f"-detail-{width}")
+        hidden = not self.panes.detail_shown
+        self.set_class(hidden, "-detail-hidden")
+        if hidden and self.focused is self.detail:
+            self.set_focus(self.paper_list)
