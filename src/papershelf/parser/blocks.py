@@ -34,7 +34,9 @@ _SKIP_KEEP = 1 << 12
 
 def too_long_message() -> str:
     """The warning for a skipped paragraph, the same from the file and the in-memory paths."""
-    return f"a paragraph longer than {MAX_RECORD_BYTES >> 20} MB, skipped (no digest has one)"
+    limit = MAX_RECORD_BYTES
+    size = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit >> 10} kB"
+    return f"a paragraph longer than {size}, skipped (no digest has one)"
 
 
 def too_long(raw: str) -> bool:
