@@ -135,7 +135,7 @@ def test_the_text_path_skips_the_same_paragraph(monkeypatch: pytest.MonkeyPatch)
     raw = digest_around(200 * 1024)
     data = raw.read()
     assert data is not None
-    from_bytes = parse_sources(["-"], stdin=stdin_of(io.BytesIO(data)), year=2025)  # type: ignore[arg-type]
+    from_bytes = parse_sources(["-"], stdin=io.TextIOWrapper(io.BytesIO(data)), year=2025)
     from_text = parse_sources(["-"], stdin=io.StringIO(data.decode()), year=2025)
     assert from_text.warnings == from_bytes.warnings and from_text.papers == from_bytes.papers
     assert "longer than" in from_text.warnings[0].message
@@ -196,5 +196,5 @@ def test_what_is_read_whole_is_capped(start: bytes, monkeypatch: pytest.MonkeyPa
 def test_json_under_the_cap_is_still_read_whole() -> None:
     item = {"paper": {"id": "2403.10001", "title": "From JSON", "summary": "S."}}
     data = json.dumps([item]).encode() + b" " * (3 * MB)
-    result = parse_stdin(io.BytesIO(data))
+    result = parse_sources(["-"], stdin=io.TextIOWrapper(io.BytesIO(data)))
     assert [p.title for p in result.papers] == ["From JSON"]
