@@ -52,10 +52,22 @@ def parse_text(
     year: int | None = None,
 ) -> ParseResult:
     """Parse digest text or Hugging Face JSON, telling them apart by content, not file name."""
+    text = valid_unicode(text)
     is_json, data = sniff_json(text, source)
     if is_json:
         return from_json(data, source)
     return parse_digest(text, source=source, reference_date=reference_date, year=year)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD: text handed over as `str` (stdin read with
+    `surrogateescape`, a caller's string) is as valid as text the parser decoded itself."""
+    if text.isascii() or _LONE_SURROGATE.search(text) is None:
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def parse_sources(
@@ -342,6 +354,7 @@ def _parse_whole_text(
     deliver: Callable[[list[Paper]], None],
 ) -> list[ParseWarning]:
     """`parse_text` for a source the user named: it must hold papers."""
+    text = valid_unicode(text)
     is_json, data = sniff_json(text, label)
     if is_json:
         result = from_json(data, label)
