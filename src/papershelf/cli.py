@@ -745,7 +745,7 @@ def run_app(args: argparse.Namespace, err: TextIO) -> int:
             raise UserError(f"{source}: no such file or directory")
     stdin_text = None
     if "-" in sources:
-        stdin_text = sys.stdin.read()
+        stdin_text = _read_piped(sys.stdin)
         _reattach_terminal()
     from rich.console import Console
 
@@ -767,6 +767,25 @@ def run_app(args: argparse.Namespace, err: TextIO) -> int:
         print(f"papershelf: error: {crash_line(error, details.getvalue())}", file=err)
         return EXIT_CRASH
     return 0
+
+
+def _read_piped(stdin: TextIO) -> str:
+    """A digest piped to the app, read whole before the terminal takes stdin over: within the
+    parser's limit for whole reads, and refused at once if it is binary (`< /dev/zero`)."""
+    from papershelf.parser import sources
+    from papershelf.parser.decoding import BINARY, UTF16_BOMS, decode
+
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None:  # a text stream without bytes under it (tests)
+        return stdin.read()
+    data = bytearray()
+    while chunk := buffer.read(1 << 20):
+        data += chunk
+        if b"\x00" in chunk and not data.startswith(UTF16_BOMS):
+            raise UserError(f"-: {BINARY}")
+        if len(data) > sources.MAX_WHOLE_BYTES:
+            raise UserError(f"-: more than {sources.MAX_WHOLE_BYTES >> 20} MB on standard input")
+    return decode(data, "-")[0]
 
 
 def _reattach_terminal() -> None:

@@ -198,3 +198,50 @@ def test_json_under_the_cap_is_still_read_whole() -> None:
     data = json.dumps([item]).encode() + b" " * (3 * MB)
     result = parse_sources(["-"], stdin=io.TextIOWrapper(io.BytesIO(data)))
     assert [p.title for p in result.papers] == ["From JSON"]
+
+
+# --- a digest piped to the app is read whole, so it is bounded and checked first -------------
+
+
+def run_app_on_stdin(
+    monkeypatch: pytest.MonkeyPatch, raw: io.RawIOBase
+) -> tuple[int, str, list[str]]:
+    """`papershelf -` with `raw` on stdin; the app is not started, only handed the text."""
+    from papershelf import cli
+    from papershelf.ui.app import PapershelfApp
+
+    handed: list[str] = []
+
+    def run(self: PapershelfApp) -> None:
+        handed.append(self.stdin_text or "")
+
+    monkeypatch.setattr(PapershelfApp, "run", run)
+    monkeypatch.setattr(cli, "_reattach_terminal", lambda: None)
+    monkeypatch.setattr("sys.stdin", stdin_of(raw))
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["-"], out=io.StringIO())
+    return code, err.getvalue(), handed
+
+
+def test_dev_zero_piped_to_the_app_is_refused_before_it_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, err, handed = run_app_on_stdin(monkeypatch, stream_of(b"", b"\x00", 1 << 40, b""))
+    assert (code, err, handed) == (2, f"papershelf: error: -: {BINARY}\n", [])
+
+
+def test_an_endless_pipe_to_the_app_stops_at_the_whole_read_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sources, "MAX_WHOLE_BYTES", 2 * MB)
+    code, err, handed = run_app_on_stdin(monkeypatch, stream_of(b"", b"y\n", 1 << 40, b""))
+    assert (code, handed) == (2, [])
+    assert err == "papershelf: error: -: more than 2 MB on standard input\n"
+
+
+def test_a_piped_digest_reaches_the_app_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    digest = "A Title\n\nCaf\xe9 abstract. It is fine.\n".encode() + b"\xff\n"
+    code, err, handed = run_app_on_stdin(monkeypatch, stream_of(digest, b" ", 0, b""))
+    assert (code, err) == (0, "")
+    assert handed == ["A Title\n\nCafé abstract. It is fine.\n\ufffd\n"]

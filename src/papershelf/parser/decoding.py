@@ -13,6 +13,7 @@ import re
 from papershelf.parser.results import ParseWarning, SourceError
 
 BINARY = "binary file (contains NUL bytes), not a digest"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class Decoder:
