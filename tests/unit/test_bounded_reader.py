@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.unit.test_parser_blocks import ABSTRACT
 
 from papershelf.cli import main
@@ -245,3 +247,52 @@ def test_a_piped_digest_reaches_the_app_as_text(monkeypatch: pytest.MonkeyPatch)
     code, err, handed = run_app_on_stdin(monkeypatch, stream_of(digest, b" ", 0, b""))
     assert (code, err) == (0, "")
     assert handed == ["A Title\n\nCafé abstract. It is fine.\n\ufffd\n"]
+
+
+# --- both reading paths skip the same paragraphs, whatever the block size --------------------
+
+LIMIT = 256
+paragraphs = st.one_of(
+    st.sampled_from(["Mar 21", "A Short Title", "Another Title", ABSTRACT]),
+    st.builds(
+        lambda size, line: "\n".join(["w" * line] * (size // line)),
+        st.integers(3 * LIMIT, 12 * LIMIT),
+        st.sampled_from([1, 7, 80, 10_000]),
+    ),
+)
+
+
+@given(
+    st.lists(paragraphs, min_size=1, max_size=12),
+    st.sampled_from([1, 7, 64, 300, 4096]),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_the_stream_and_the_text_skip_the_same_paragraphs(
+    parts: list[str], block_size: int, newline: str
+) -> None:
+    text = ("\n\n".join(parts) + "\n").replace("\n", newline)
+
+    def parse(**stdin: object) -> tuple[list[object], list[object]] | str:
+        try:
+            result = parse_sources(["-"], year=2025, **stdin)  # type: ignore[arg-type]
+        except UserError as exc:
+            return str(exc)
+        return [p.title for p in result.papers], [(w.line, w.message) for w in result.warnings]
+
+    with blocks_limited(block_size):
+        from_stream = parse(stdin=io.TextIOWrapper(io.BytesIO(text.encode())))
+        from_text = parse(stdin=io.StringIO(text))
+    assert from_stream == from_text
+    skipped = sum(len(part) > LIMIT for part in parts)
+    warnings = from_stream[1] if isinstance(from_stream, tuple) else []
+    assert sum("longer than" in str(w) for w in warnings) == (skipped if warnings else 0)
+
+
+@contextlib.contextmanager
+def blocks_limited(block_size: int) -> Iterator[None]:
+    saved = blocks._BLOCK_SIZE, blocks.MAX_RECORD_BYTES
+    blocks._BLOCK_SIZE, blocks.MAX_RECORD_BYTES = block_size, LIMIT
+    try:
+        yield
+    finally:
+        blocks._BLOCK_SIZE, blocks.MAX_RECORD_BYTES = saved

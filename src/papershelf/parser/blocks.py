@@ -142,8 +142,8 @@ def _skip_record(
             breaks += _line_breaks(buffer, 0, cut)
             buffer[: size - cut] = buffer[cut:size]
             return size - cut, at_end, leading, breaks
-        drop = size - min(_SKIP_KEEP, size)
-        if drop and buffer[drop - 1] == ord("\r"):
+        drop = size - min(_SKIP_KEEP, size // 2)  # room to read into, whatever the size
+        if drop > 1 and buffer[drop - 1] == ord("\r"):
             drop -= 1  # never part a CRLF: it would count as two line breaks
         breaks += _line_breaks(buffer, 0, drop)
         buffer[: size - drop] = buffer[drop:size]

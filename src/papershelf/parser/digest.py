@@ -152,6 +152,7 @@ class DigestReader:
             self._parts,
         )
         pieces = SEPARATOR.split(block)
+        record_gate = blocks.MAX_RECORD_BYTES >> 2  # shorter paragraphs cannot be too long
         unwrapped = False
         for index, raw in enumerate(pieces):
             if clean:
@@ -165,7 +166,7 @@ class DigestReader:
                     self.nonblank = True  # nothing but control characters
             size = len(paragraph)
             if size > TITLE_MAX:  # the common abstract: no chrome, date or title checks
-                if size > blocks.MAX_RECORD_BYTES >> 2 and blocks.too_long(raw):
+                if size > record_gate and blocks.too_long(raw):
                     warn(index, blocks.too_long_message())
                     continue
                 if "\\" in paragraph:
