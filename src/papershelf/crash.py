@@ -20,7 +20,7 @@ _SUMMARY_MAX = 200
 def write_log(details: str) -> str:
     """Save `details` as the crash log; where it went, or why it could not be written."""
     path = locations.state_dir() / CRASH_LOG
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"papershelf {__version__}, {stamp}\n\n{details}", encoding="utf-8")

@@ -480,7 +480,7 @@ _sleep: Callable[[float], None] = time.sleep
 
 
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class _RetryLater(UserError):
@@ -520,7 +520,7 @@ def _retry_after(exc: urllib.error.HTTPError) -> float | None:
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
     return min(max(0.0, (when - _utc_now()).total_seconds()), _RETRY_AFTER_CAP)
 
 

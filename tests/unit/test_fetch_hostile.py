@@ -37,7 +37,7 @@ from papershelf.errors import UserError
 __all__ = ["no_proxy"]
 
 DAY = "2025-03-24"
-NOW = dt.datetime(2026, 12, 7, 12, 0, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 7, 12, 0, 0, tzinfo=dt.UTC)
 # What must never reach a terminal: C0 controls but the line break, DEL, C1 (CSI is U+009B).
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 ESCAPES = "\x1b]52;c;cGF3bmVk\x07\x1b[2J\x9b31m"
