@@ -1,7 +1,8 @@
 """Command line: opens the app, or runs a non-interactive command for pipes.
 
 Every user error surfaces as one `papershelf: error: ...` line on stderr and exit status 2;
-only bugs keep their traceback. Textual is imported only when the app is launched.
+only bugs keep their traceback (the app's goes to a crash log, with one line and status 1).
+Textual is imported only when the app is launched.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from papershelf.store import Store
 
 EXIT_USER_ERROR = 2
+EXIT_CRASH = 1
+"""The app failed on a bug; the traceback is in the crash log (`papershelf.crash`)."""
 COMMANDS = (
     "list",
     "bookmarks",
@@ -742,12 +745,47 @@ def run_app(args: argparse.Namespace, err: TextIO) -> int:
             raise UserError(f"{source}: no such file or directory")
     stdin_text = None
     if "-" in sources:
-        stdin_text = sys.stdin.read()
+        stdin_text = _read_piped(sys.stdin)
         _reattach_terminal()
+    from rich.console import Console
+
+    from papershelf.crash import crash_line, format_exception
     from papershelf.ui.app import PapershelfApp
 
-    PapershelfApp(sources=sources, year=args.year, stdin_text=stdin_text).run()
+    app = PapershelfApp(sources=sources, year=args.year, stdin_text=stdin_text)
+    # Textual prints a handler's traceback (locals and all) on stderr and exits 0 from `run`;
+    # it goes to the crash log instead, and the exit status says the app failed.
+    details = io.StringIO()
+    app.error_console = Console(file=details, width=120, color_system=None, markup=False)
+    try:
+        app.run()
+    except Exception as exc:  # the app could not even start or stop cleanly
+        print(f"papershelf: error: {crash_line(exc, format_exception(exc))}", file=err)
+        return EXIT_CRASH
+    if app.return_code:
+        error = getattr(app, "_exception", None)  # Textual keeps the first unhandled error
+        print(f"papershelf: error: {crash_line(error, details.getvalue())}", file=err)
+        return EXIT_CRASH
     return 0
+
+
+def _read_piped(stdin: TextIO) -> str:
+    """A digest piped to the app, read whole before the terminal takes stdin over: within the
+    parser's limit for whole reads, and refused at once if it is binary (`< /dev/zero`)."""
+    from papershelf.parser import sources
+    from papershelf.parser.decoding import BINARY, UTF16_BOMS, decode
+
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None:  # a text stream without bytes under it (tests)
+        return stdin.read()
+    data = bytearray()
+    while chunk := buffer.read(1 << 20):
+        data += chunk
+        if b"\x00" in chunk and not data.startswith(UTF16_BOMS):
+            raise UserError(f"-: {BINARY}")
+        if len(data) > sources.MAX_WHOLE_BYTES:
+            raise UserError(f"-: more than {sources.MAX_WHOLE_BYTES >> 20} MB on standard input")
+    return decode(data, "-")[0]
 
 
 def _reattach_terminal() -> None:

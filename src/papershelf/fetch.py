@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email.utils
 import http.client
 import math
 import os
@@ -47,9 +48,10 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import IO, Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 from papershelf import __version__
+from papershelf.deadline import Watchdog, watched_handlers
 from papershelf.errors import UserError
 from papershelf.model import Paper
 from papershelf.parser import parse_hf_json
@@ -450,20 +452,104 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
             raise UserError(f"{old.netloc} redirected to another host ({target!r}); not followed")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
+    def http_error_302(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: Any
+    ) -> Any:
+        """A `Location` that is not even an address (`[` in a host) is refused like any other."""
+        location = headers.get("location") or headers.get("uri") or ""
+        try:
+            urlsplit(urljoin(req.full_url, location))
+        except ValueError:
+            host = urlsplit(req.full_url).netloc
+            raise UserError(f"{host} redirected to a malformed address; not followed") from None
+        return super().http_error_302(req, fp, code, msg, headers)
 
-_OPENER = urllib.request.build_opener(_SameHostRedirects)
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+_OPENER = urllib.request.build_opener(_SameHostRedirects, *watched_handlers())
+
+
+RETRY_AFTER_MAX_S = 30.0
+"""The longest `Retry-After` (429/503) waited out before the one retry; longer is an error."""
+_RETRY_STATUSES = (429, 503)
+_RETRY_AFTER_CAP = 1e9
+"""About 30 years: any longer wait is said as this one, and stays a date Python can print."""
+# Seams for tests: waiting and the wall clock an HTTP-date `Retry-After` is measured against.
+_sleep: Callable[[float], None] = time.sleep
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class _RetryLater(UserError):
+    """A 429/503 that said how long to wait (`Retry-After`), in seconds from now."""
+
+    def __init__(self, message: str, wait: float) -> None:
+        super().__init__(message)
+        self.wait = wait
 
 
 def _download(url: str, timeout: float, limits: _Limits) -> bytes:
+    """`_download_once`, tried once more after a short `Retry-After` that fits the deadline."""
+    try:
+        return _download_once(url, timeout, limits)
+    except _RetryLater as exc:
+        remaining = limits.end - time.monotonic()
+        if exc.wait > RETRY_AFTER_MAX_S or exc.wait >= remaining:
+            when = (_utc_now() + dt.timedelta(seconds=exc.wait)).strftime("%Y-%m-%d %H:%M:%S")
+            message = f"{exc}; it asks to wait {exc.wait:g} s: try again after {when} UTC"
+            raise UserError(message) from None
+        _sleep(exc.wait)
+    try:
+        return _download_once(url, timeout, limits)
+    except _RetryLater as exc:
+        raise UserError(f"{exc}, again after waiting as asked; try later") from None
+
+
+def _retry_after(exc: urllib.error.HTTPError) -> float | None:
+    """Seconds a 429/503 asks to wait: `Retry-After` as seconds or as an HTTP date."""
+    if exc.code not in _RETRY_STATUSES or exc.headers is None:
+        return None
+    value = (exc.headers.get("Retry-After") or "").strip()
+    if value.isdigit() and value.isascii():
+        return min(float(value[:10]), _RETRY_AFTER_CAP)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return min(max(0.0, (when - _utc_now()).total_seconds()), _RETRY_AFTER_CAP)
+
+
+def _download_once(url: str, timeout: float, limits: _Limits) -> bytes:
     """The response body, or a `UserError` naming what went wrong on the way.
 
-    The deadline is checked before the request and between reads, so the whole fetch can
-    overrun it by at most one `timeout`.
+    The deadline is checked before the request and between reads, and a watchdog shuts the
+    connection down when it passes, so a server trickling its headers or body cannot hold
+    the fetch past it.
     """
     host = _host(url)
     remaining = limits.end - time.monotonic()
     if remaining <= 0:
         raise _past_deadline(host, limits)
+    watchdog = Watchdog()
+    with watchdog.watching(remaining):
+        try:
+            body = _transfer(url, host, timeout, limits, remaining)
+        except UserError:
+            if watchdog.fired:  # whatever the cut-off read looked like, the deadline did it
+                raise _past_deadline(host, limits) from None
+            raise
+    if watchdog.fired:
+        raise _past_deadline(host, limits)
+    return body
+
+
+def _transfer(url: str, host: str, timeout: float, limits: _Limits, remaining: float) -> bytes:
+    """One request and its whole body, within the size cap."""
     request = urllib.request.Request(
         url,
         headers={"Accept": "application/json", "User-Agent": f"papershelf/{__version__}"},
@@ -488,10 +574,13 @@ def _download(url: str, timeout: float, limits: _Limits) -> bytes:
                 raise http.client.IncompleteRead(b"", declared - got)
             return b"".join(chunks)
     except urllib.error.HTTPError as exc:
-        reason = f" {exc.reason}" if exc.reason else ""
-        raise UserError(
-            f"{host} answered HTTP {exc.code}{reason}{_error_detail(exc)} for {url}"
-        ) from None
+        reason = " ".join(strip_controls(str(exc.reason or "")).split())
+        reason = f" {ellipsize(reason, _ERROR_DETAIL_MAX)}" if reason else ""
+        message = f"{host} answered HTTP {exc.code}{reason}{_error_detail(exc)} for {url}"
+        wait = _retry_after(exc)
+        if wait is not None:
+            raise _RetryLater(message, wait) from None
+        raise UserError(message) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
             raise _timed_out(host, timeout, limits) from None
@@ -504,7 +593,7 @@ def _download(url: str, timeout: float, limits: _Limits) -> bytes:
         raise UserError(
             f"{host} sent a malformed response: truncated after {got}{more} bytes ({url})"
         ) from None
-    except http.client.HTTPException as exc:
+    except (http.client.HTTPException, ValueError) as exc:
         raise UserError(f"{host} sent a malformed response: {type(exc).__name__} ({url})") from None
     except OSError as exc:  # the connection dropped while reading
         raise UserError(f"cannot reach {host}: {_os_reason(exc)}") from None

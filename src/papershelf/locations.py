@@ -24,6 +24,14 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("papershelf", appauthor=False))
 
 
+def state_dir() -> Path:
+    """Where logs go (the last crash's): the state directory, or `PAPERSHELF_HOME` if set."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_state_dir("papershelf", appauthor=False))
+
+
 def database_path() -> Path:
     return data_dir() / "papershelf.sqlite3"
 

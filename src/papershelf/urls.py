@@ -16,22 +16,26 @@ _ID = r"\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7}"
 _ARXIV_ID = re.compile(rf"({_ID})(?:v\d+)?")
 # How abstracts cite one: `arXiv:2403.12345`, `arxiv.org/abs/2403.12345v2`, `.../pdf/...`.
 _ARXIV_MENTION = re.compile(rf"ar[Xx]iv(?::\s*|\.org/(?:abs|pdf|html)/)({_ID})(?!\d)(?:v\d+)?")
-# `is_web_url` for links found in prose, without parsing: lowercase scheme, a host of letters,
-# digits, dots and hyphens starting with a letter or digit, an optional port, then a path.
-_PLAIN_WEB_URL = re.compile(r"https?://[^\W_][\w.-]*(?::\d+)?(?:[/?#]|$)")
+# `is_web_url` for links found in prose, without parsing: lowercase scheme, a host of ASCII
+# letters, digits, dots and hyphens starting with a letter or digit, an optional port, a path.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9][A-Za-z0-9.-]*(?::\d+)?(?:[/?#]|$)")
 
 
 def is_web_url(url: str) -> bool:
     """True for `http://host/...` and `https://host/...`; False for file:, javascript:, etc.
 
     The one test for a link papershelf opens, styles as a link or exports. It rejects control
-    characters but not spaces inside the URL (exports percent-encode those).
+    characters and whitespace (a link that shows one thing and opens another), and any host
+    or user part that is not ASCII: `gіthub.com` with a Cyrillic і looks like GitHub and is
+    not. Hosts that really are internationalised still open in their `xn--` (IDNA) spelling.
     """
+    if " " in url or not url.isprintable():  # printable leaves out every other blank
+        return False
     try:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and url.isprintable()
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.netloc.isascii()
 
 
 def is_plain_web_url(url: str) -> bool:
@@ -40,7 +44,7 @@ def is_plain_web_url(url: str) -> bool:
     Never true where `is_web_url` is false (a test holds it to that); false for the rarer
     shapes it does not read (user info, IPv6 hosts), which abstracts do not link to.
     """
-    return _PLAIN_WEB_URL.match(url) is not None and url.isprintable()
+    return _PLAIN_WEB_URL.match(url) is not None and " " not in url and url.isprintable()
 
 
 def normalize_arxiv_id(text: str) -> str | None:

@@ -90,10 +90,8 @@ def test_csv_of_nothing_is_a_header() -> None:
 
 
 def test_markdown_link_escapes_brackets_and_parentheses() -> None:
-    p = paper("A [bracketed] *bold* title", project_url="https://github.com/a/b_(c) d")
-    assert markdown_link(p) == (
-        r"[A \[bracketed\] \*bold\* title](https://github.com/a/b_%28c%29%20d)"
-    )
+    p = paper("A [bracketed] *bold* title", project_url="https://github.com/a/b_(c)")
+    assert markdown_link(p) == (r"[A \[bracketed\] \*bold\* title](https://github.com/a/b_%28c%29)")
 
 
 @given(title=st.text(max_size=60))

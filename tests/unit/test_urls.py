@@ -24,7 +24,8 @@ from papershelf.urls import (
         "HTTPS://Example.org/path",  # the scheme is case-insensitive
         "https://user@example.org:8080/a",
         "http://[::1]/",
-        "https://example.org/a b",  # a space inside is kept; exports percent-encode it
+        "https://xn--gthub-n4a.com/",  # an internationalised host, in its ASCII spelling
+        "https://de.wikipedia.org/wiki/Käse",  # non-ASCII in the path only
     ],
 )
 def test_web_urls(url: str) -> None:
@@ -48,6 +49,17 @@ def test_web_urls(url: str) -> None:
         "https://example.org/\x1b[31m",  # control characters
         "https://example.org/\n",
         "https://example.org/\u202e",
+        # Whitespace: a link that shows one thing and opens another.
+        "https://example.org/a b",
+        "https://example.org/a\tb",
+        "https://example.org/a\u00a0b",
+        "https://example.org/a\u3000b",
+        "https://example.org /evil.org",
+        # Look-alike hosts and user parts: Cyrillic і, Greek ο, a fullwidth dot.
+        "https://g\u0456thub.com/owner/repo",
+        "https://github.c\u03bfm/owner/repo",
+        "https://example\u3002org/",
+        "https://g\u0456thub.com@evil.org/owner/repo",
     ],
 )
 def test_not_web_urls(url: str) -> None:
@@ -64,6 +76,9 @@ def test_not_web_urls(url: str) -> None:
         ("https://-example.org/", False),
         ("https://example.org\x00/", False),
         ("javascript:alert(1)", False),
+        ("https://g\u0456thub.com/owner/repo", False),
+        ("https://\u0430pple.com/", False),  # Cyrillic а first
+        ("https://example.org/a b", False),
     ],
 )
 def test_plain_web_urls(url: str, plain: bool) -> None:
@@ -74,7 +89,9 @@ def test_plain_web_urls(url: str, plain: bool) -> None:
     st.builds(
         "".join,
         st.lists(
-            st.sampled_from(["http", "https", "://", "a", "-", ".", "_", ":80", "/", "?", "#"])
+            st.sampled_from(
+                ["http", "https", "://", "a", "-", ".", "_", ":80", "/", "?", "#", "\u0456", " "]
+            )
             | st.text(max_size=3),
             max_size=8,
         ),
@@ -142,3 +159,34 @@ def test_find_arxiv_id(text: str, expected: str | None) -> None:
 )
 def test_arxiv_year(arxiv_id: str, year: int | None) -> None:
     assert arxiv_year(arxiv_id) == year
+
+
+LOOKALIKE_REPO = "https://g\u0456thub.com/owner/repo"
+
+
+def test_the_parser_keeps_no_lookalike_or_spaced_link() -> None:
+    from papershelf.parser import parse_text
+
+    abstract = (
+        f"Code at {LOOKALIKE_REPO} and https://github.com/real/repo. "
+        "It works well, as the benchmarks show."
+    )
+    paper = parse_text(f"A Title\n\n{abstract}\n").papers[0]
+    assert paper.urls == ("https://github.com/real/repo",)
+    assert paper.code_url == "https://github.com/real/repo"
+
+
+def test_hf_json_keeps_no_lookalike_or_spaced_link() -> None:
+    import json
+
+    from papershelf.parser import parse_hf_json
+
+    item = {
+        "paper": {"id": "2403.10001", "title": "T", "summary": "S."},
+        "githubRepo": LOOKALIKE_REPO,
+        "projectPage": "https://example.org/a b",
+    }
+    paper = parse_hf_json(json.dumps([item])).papers[0]
+    assert paper.code_url is None
+    assert all(is_web_url(url) for url in paper.urls)
+    assert "https://example.org/a b" not in paper.urls

@@ -13,6 +13,7 @@ import re
 from papershelf.parser.results import ParseWarning, SourceError
 
 BINARY = "binary file (contains NUL bytes), not a digest"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class Decoder:
@@ -53,12 +54,12 @@ def _lf_only(view: memoryview) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
-def _line_breaks(data: bytes) -> int:
+def _line_breaks(data: bytes | bytearray) -> int:
     """Line breaks in `data`: LF, CRLF and lone CR alike."""
     return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
-def decode(data: bytes, label: str) -> tuple[str, list[ParseWarning]]:
+def decode(data: bytes | bytearray, label: str) -> tuple[str, list[ParseWarning]]:
     """Bytes to text, once: UTF-8 (BOM optional; UTF-16 if its BOM says so), else replacement."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:

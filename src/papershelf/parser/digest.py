@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from papershelf.model import Paper, make_paper, paper_id
+from papershelf.parser import blocks
 from papershelf.parser.blocks import text_blocks
 from papershelf.parser.capture import looks_like_capture, parse_capture
 from papershelf.parser.dates import DATE_MAX, date_of
@@ -151,6 +152,7 @@ class DigestReader:
             self._parts,
         )
         pieces = SEPARATOR.split(block)
+        record_gate = blocks.MAX_RECORD_BYTES >> 2  # shorter paragraphs cannot be too long
         unwrapped = False
         for index, raw in enumerate(pieces):
             if clean:
@@ -164,6 +166,9 @@ class DigestReader:
                     self.nonblank = True  # nothing but control characters
             size = len(paragraph)
             if size > TITLE_MAX:  # the common abstract: no chrome, date or title checks
+                if size > record_gate and blocks.too_long(raw):
+                    warn(index, blocks.too_long_message())
+                    continue
                 if "\\" in paragraph:
                     paragraph = decode_latex(paragraph)
                 if title is None:
@@ -230,6 +235,14 @@ class DigestReader:
             self._title = None
         self._flush()
 
+    def skip(self, leading: int, breaks: int) -> None:
+        """A paragraph too long to read was skipped between blocks (see `blocks.byte_blocks`)."""
+        self.not_chrome = self.nonblank = True
+        self.warnings.append(
+            ParseWarning(self.source, self.lines + leading + 1, blocks.too_long_message())
+        )
+        self.lines += breaks
+
     def require_papers(self) -> None:
         """A source the user named that holds no papers is an error, with the likely reason."""
         if self.count:
@@ -240,6 +253,8 @@ class DigestReader:
             raise SourceError(
                 self.source, "only page chrome (header and subscribe lines), no papers"
             )
+        if any(w.message == blocks.too_long_message() for w in self.warnings):
+            raise SourceError(self.source, f"no papers found; {blocks.too_long_message()}")
         raise SourceError(self.source, "no papers found")
 
     def _flush(self) -> None:

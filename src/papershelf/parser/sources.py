@@ -15,13 +15,14 @@ import codecs
 import datetime as dt
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from papershelf.model import Paper
+from papershelf.parser import blocks
 from papershelf.parser.blocks import byte_blocks
-from papershelf.parser.capture import looks_like_capture, parse_capture
+from papershelf.parser.capture import SNIFF_CHARS, looks_like_capture, parse_capture
 from papershelf.parser.decoding import BINARY, Decoder, decode
 from papershelf.parser.digest import DigestReader, parse_digest, read_text
 from papershelf.parser.hfjson import from_json, sniff_json
@@ -36,6 +37,12 @@ from papershelf.parser.results import (
 
 DIGEST_SUFFIXES = (".txt", ".json")
 
+MAX_WHOLE_BYTES = 512 << 20
+"""JSON, UTF-16 and page copies are parsed whole: past this, memory would run out first."""
+# How much of a stream tells its format: as many characters as `looks_like_capture` reads.
+_SNIFF_BYTES = 4 * SNIFF_CHARS
+_CHUNK = 1 << 20
+
 
 def parse_text(
     text: str,
@@ -45,10 +52,22 @@ def parse_text(
     year: int | None = None,
 ) -> ParseResult:
     """Parse digest text or Hugging Face JSON, telling them apart by content, not file name."""
+    text = valid_unicode(text)
     is_json, data = sniff_json(text, source)
     if is_json:
         return from_json(data, source)
     return parse_digest(text, source=source, reference_date=reference_date, year=year)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD: text handed over as `str` (stdin read with
+    `surrogateescape`, a caller's string) is as valid as text the parser decoded itself."""
+    if text.isascii() or _LONE_SURROGATE.search(text) is None:
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def parse_sources(
@@ -240,39 +259,83 @@ def _parse_stream(
     year: int | None,
     deliver: Callable[[list[Paper]], None],
 ) -> list[ParseWarning]:
-    """Read and parse a byte stream block by block; JSON and UTF-16 are read whole instead."""
-    blocks = byte_blocks(stream, label)
-    buffer, end = next(blocks, (bytearray(), 0))
-    if buffer.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), 0, end):
-        return _parse_whole(_rest(buffer, end, blocks), label, reference, year, deliver)
-    decoder = Decoder(label)
-    start = len(codecs.BOM_UTF8) if buffer.startswith(codecs.BOM_UTF8, 0, end) else 0
-    text = decoder.decode(buffer, start, end, 0)
-    first = NONBLANK.search(text, bom_offset(text))
-    if first is None or text[first.start()] in "[{" or looks_like_capture(text):
+    """Read and parse a byte stream block by block; JSON, UTF-16 and captures are read whole.
+
+    Its start tells them apart: a binary start (`/dev/zero`) ends the reading at once.
+    """
+    head = _read_head(stream, label)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _parse_whole(_read_whole(head, stream, label), label, reference, year, deliver)
+    if b"\x00" in head:
+        raise SourceError(label, BINARY)
+    sniff = head.decode("utf-8", "replace")
+    first = NONBLANK.search(sniff, bom_offset(sniff))
+    if first is None or sniff[first.start()] in "[{" or looks_like_capture(sniff):
         # JSON, blank as far as we can see, or a page capture: each is read whole.
-        del text
-        return _parse_whole(_rest(buffer, end, blocks), label, reference, year, deliver)
+        del sniff
+        return _parse_whole(_read_whole(head, stream, label), label, reference, year, deliver)
+    del sniff
     reader = DigestReader(label, reference, year, deliver)
-    reader.feed(text[bom_offset(text) :], controls_free(buffer, start, end))
-    del text
-    for buffer, end in blocks:
-        text = decoder.decode(buffer, 0, end, reader.lines)
-        reader.feed(text, controls_free(buffer, 0, end))
+    decoder = Decoder(label)
+    at_start = True  # the next block is the stream's first bytes, BOM and all
+
+    def skipped(leading: int, breaks: int) -> None:
+        nonlocal at_start
+        at_start = False
+        reader.skip(leading, breaks)
+
+    for buffer, end in byte_blocks(stream, label, head=head, on_skip=skipped):
+        start = len(codecs.BOM_UTF8) if at_start and buffer.startswith(codecs.BOM_UTF8) else 0
+        text = decoder.decode(buffer, start, end, reader.lines)
+        if at_start:
+            text = text[bom_offset(text) :]
+            at_start = False
+        reader.feed(text, controls_free(buffer, start, end))
         del text
     reader.close()
     reader.require_papers()
     return [*decoder.warnings, *reader.warnings]
 
 
-def _rest(first: bytearray, end: int, blocks: Iterator[tuple[bytearray, int]]) -> bytes:
-    """The whole stream: the block read so far and all the others."""
-    data = bytes(first[:end])
-    return data + b"".join(bytes(buffer[:size]) for buffer, size in blocks)
+def _read_head(stream: BinaryIO, label: str) -> bytes:
+    """The first `_SNIFF_BYTES` of the stream (less if it is shorter), to tell its format.
+
+    No more than a block, though, so the first papers still come before much is read.
+    """
+    want = min(_SNIFF_BYTES, max(blocks._BLOCK_SIZE, 1))
+    chunks: list[bytes] = []
+    size = 0
+    while size < want:
+        try:
+            chunk = stream.read(want - size)
+        except OSError as exc:
+            raise SourceError(label, os_problem(exc)) from None
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_whole(head: bytes, stream: BinaryIO, label: str) -> bytearray:
+    """`head` and the rest of the stream, at most `MAX_WHOLE_BYTES` (else a `SourceError`)."""
+    data = bytearray(head)
+    while True:
+        try:
+            chunk = stream.read(min(_CHUNK, MAX_WHOLE_BYTES + 1 - len(data)))
+        except OSError as exc:
+            raise SourceError(label, os_problem(exc)) from None
+        if not chunk:
+            return data
+        data += chunk
+        if len(data) > MAX_WHOLE_BYTES:
+            raise SourceError(
+                label, f"more than {MAX_WHOLE_BYTES >> 20} MB of JSON, UTF-16 or page copy"
+            )
 
 
 def _parse_whole(
-    data: bytes,
+    data: bytes | bytearray,
     label: str,
     reference: dt.date,
     year: int | None,
@@ -291,6 +354,7 @@ def _parse_whole_text(
     deliver: Callable[[list[Paper]], None],
 ) -> list[ParseWarning]:
     """`parse_text` for a source the user named: it must hold papers."""
+    text = valid_unicode(text)
     is_json, data = sniff_json(text, label)
     if is_json:
         result = from_json(data, label)
