@@ -27,6 +27,7 @@ KEY_NAMES = {
     "ctrl+s": "Ctrl+S",
     "apostrophe": "'",
     "tilde": "~",
+    "equals_sign": "=",
 }
 
 
@@ -151,6 +152,14 @@ MAIN_BINDINGS: list[BindingType] = [
         tooltip="Jump to the start of this or the previous day",
         show=False,
         id="day.previous",
+    ),
+    Binding(
+        "equals_sign",
+        "cycle_sort",
+        "Sort",
+        tooltip="Sort by rank → upvotes → day → arXiv day → title (→ relevance when filtering)",
+        show=False,
+        id="sort",
     ),
     Binding(
         "r",
