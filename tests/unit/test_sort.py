@@ -54,7 +54,7 @@ EVERYTHING = np.arange(len(PAPERS), dtype=np.int64)
 
 def ordered(sort: str, hits: list[int] | None = None, *, list_order: bool = True) -> list[int]:
     chosen = EVERYTHING if hits is None else np.asarray(hits, dtype=np.int64)
-    return SortKeys(PAPERS).order(chosen, sort, list_order=list_order).tolist()
+    return [int(i) for i in SortKeys(PAPERS).order(chosen, sort, list_order=list_order)]
 
 
 def test_rank_is_newest_day_first_then_rank_unknown_rank_and_undated_last() -> None:
