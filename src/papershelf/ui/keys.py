@@ -157,7 +157,7 @@ MAIN_BINDINGS: list[BindingType] = [
         "equals_sign",
         "cycle_sort",
         "Sort",
-        tooltip="Sort by rank → upvotes → day → arXiv day → title (→ relevance when filtering)",
+        tooltip="Next sort: rank, upvotes, day, arXiv day, title, relevance",
         show=False,
         id="sort",
     ),
