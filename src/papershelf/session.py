@@ -315,6 +315,7 @@ class Session:
         """The sort the reader chose (`search.sort.SORTS`); None: the view's default."""
         self.sort_keys = SortKeys(())
         self.bookmark_sort_keys = SortKeys(())
+        self._found_sort_keys = SortKeys(())
 
     @classmethod
     def open(cls, *, library_mode: bool, store: Store | None = None) -> Session:
@@ -481,14 +482,21 @@ class Session:
         return self.index, self.columns
 
     def _view_sort_keys(self) -> SortKeys:
-        return self.bookmark_sort_keys if self.view == VIEW_BOOKMARKS else self.sort_keys
+        if self.view == VIEW_BOOKMARKS:
+            return self.bookmark_sort_keys
+        if self.view in (VIEW_SIMILAR, VIEW_RECOMMENDED):
+            if self._found_sort_keys.papers is not self.found_papers:
+                self._found_sort_keys = SortKeys(self.found_papers)
+            return self._found_sort_keys
+        return self.sort_keys
 
     # -- sorting -----------------------------------------------------------------------------
 
     def default_sort(self, has_text: bool) -> str:
         """Best match first while words are typed; otherwise the papers by day and rank, and
-        the bookmarks as listed (newest bookmark first: relevance without words keeps that)."""
-        return TEXT_SORT if has_text or self.view == VIEW_BOOKMARKS else DEFAULT_SORT
+        the other views as they list them (newest bookmark first, most similar first):
+        relevance without words keeps that order."""
+        return TEXT_SORT if has_text or self.view != VIEW_ALL else DEFAULT_SORT
 
     def sort_for(self, query: Query) -> str:
         """The sort in force for `query`: its own `sort:`, else the reader's, else the default."""

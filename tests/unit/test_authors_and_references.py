@@ -12,7 +12,7 @@ from papershelf.model import Paper, paper_id
 from papershelf.search import Context, SearchIndex, parse_query, run_query
 from papershelf.session import load
 from papershelf.store import Store
-from papershelf.urls import paper_reference
+from papershelf.urls import referenced_arxiv_id
 
 REAL = "tests/fixtures/real/api-daily-papers-2024-10-25.json"
 DAILY = "tests/fixtures/daily_papers.json"
@@ -128,7 +128,7 @@ def test_a_phrase_does_not_join_two_people() -> None:
     ],
 )
 def test_every_form_of_a_reference_names_the_paper(text: str) -> None:
-    assert paper_reference(text) == "2307.08691"
+    assert referenced_arxiv_id(text) == "2307.08691"
     # Its paper first, then the one citing it; nothing else.
     assert titles(text) == ["FlashAttention-2: Faster Attention", "Citing a Classic"]
 
@@ -138,13 +138,13 @@ def test_every_form_of_a_reference_names_the_paper(text: str) -> None:
     ["2307", "23.07", "https://example.org/abs/2307.08691", "arxiv:2307.08691", "lora"],
 )
 def test_what_is_not_a_reference(text: str) -> None:
-    assert paper_reference(text) is None
+    assert referenced_arxiv_id(text) is None
 
 
 def test_a_reference_with_words_and_old_style_ids() -> None:
     assert titles("https://arxiv.org/abs/2312.00752v1")[0] == "Mamba: Linear-Time Sequence Modeling"
     assert titles("1706.03762 attention") == ["Attention Is All You Need"]
-    assert paper_reference("https://arxiv.org/abs/hep-th/9901001v2") == "hep-th/9901001"
+    assert referenced_arxiv_id("https://arxiv.org/abs/hep-th/9901001v2") == "hep-th/9901001"
     assert parse_query("2307.08691 2312.00752").references == ("2307.08691", "2312.00752")
     assert titles("2307.08691 2312.00752")[:2] == [
         "FlashAttention-2: Faster Attention",

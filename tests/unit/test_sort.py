@@ -207,3 +207,17 @@ def test_query_sort_parses() -> None:
     assert parse_query("sort:Upvotes lora").sort == "upvotes"
     assert parse_query("lora").sort is None
     assert parse_query("sort:title sort:day").sort == "day"
+
+
+def test_the_similar_view_sorts_its_own_papers() -> None:
+    from papershelf.search import FilterColumns, SearchIndex
+
+    session = session_on(PAPERS)
+    session.set_index(session.papers, SearchIndex.build(PAPERS), FilterColumns(PAPERS))
+    session.show_similar(PAPERS[0])  # "beta sparse routing": the other sparse papers
+    found = [p.id for p in session.found_papers]
+    assert shown(session) == found  # most similar first, by default
+    assert session.title(len(found)).startswith("Like “beta sparse routing”")
+    assert session.cycle_sort() == "rank"
+    by_rank = [p for i in ordered("rank") for p in found if p == f"p{i}"]
+    assert shown(session) == by_rank and by_rank != found
