@@ -138,10 +138,14 @@ def build_parser() -> tuple[_Parser, _Parser]:
     )
     add = bm_sub.add_parser(
         "add",
-        help="bookmark papers by id (ids from 'papershelf list -f json', an arXiv id, or an"
-        " arXiv or huggingface.co/papers URL)",
+        help="bookmark papers by id, arXiv id or paper URL",
     )
-    add.add_argument("ids", nargs="+", metavar="ID", help=_ID_HELP)
+    add.add_argument(
+        "ids",
+        nargs="+",
+        metavar="ID",
+        help=_ID_HELP + ", or an arXiv id (2511.20107v2), arXiv or huggingface.co/papers URL",
+    )
     add.add_argument(
         "--from",
         dest="sources",
