@@ -42,7 +42,7 @@ from papershelf.search.ranking import (
     rank,
     term_groups,
 )
-from papershelf.search.terms import BoolArray, IntArray, Level, token_match, words
+from papershelf.search.terms import BoolArray, IntArray, Level, words
 from papershelf.search.vocabulary import CODE_WIDTH, Vocabulary
 from papershelf.text import fold
 
@@ -85,17 +85,9 @@ def _matching(pattern: re.Pattern[str], texts: list[str], one_by_one: bool) -> l
     return found
 
 
-def _name_matches(parts: list[str], name: str) -> bool:
-    """Whether every query word matches a word of this one name (by `author_mask`'s rules)."""
-    tokens = words(fold(name))
-    return all(
-        any(
-            (found := token_match(part, i == len(parts) - 1, token)) is not None
-            and found[0] != Level.INFIX
-            for token in tokens
-        )
-        for i, part in enumerate(parts)
-    )
+def _holds_all(tokens: list[str], matched: list[set[str]]) -> bool:
+    """Whether each set in `matched` holds one of the `tokens` (the words of one name)."""
+    return all(any(token in terms for token in tokens) for terms in matched)
 
 
 class SearchIndex:
@@ -417,18 +409,25 @@ class SearchIndex:
             return found
         parts = name.split(" ")
         mask = np.ones(len(self._papers), dtype=np.bool_)
+        matched: list[set[str]] = []
         for i, part in enumerate(parts):
             groups = term_groups(self._vocabulary.match(part, i == len(parts) - 1))
             within = np.zeros(len(self._papers), dtype=np.bool_)
+            terms_of_part: set[str] = set()
             for level, terms in groups:
                 if level != Level.INFIX:
                     within |= self._docs_in(AUTHORS, terms)
+                    terms_of_part.update(self._vocabulary.strings(terms))
+            matched.append(terms_of_part)
             mask &= within
             if not mask.any():
                 break
         if len(parts) > 1 and mask.any():
+            # Each word matched some name of the paper; now they must match the same name.
+            # The words' matched terms are known, so a name is checked by set lookups.
             for i in np.flatnonzero(mask).tolist():
-                mask[i] = any(_name_matches(parts, a) for a in self._papers[i].authors)
+                names = fold(_authors(self._papers[i])).split(AUTHOR_SEPARATOR.strip())
+                mask[i] = any(_holds_all(words(n), matched) for n in names)
         self._remember(key, mask)
         return mask
 
