@@ -640,7 +640,7 @@ class Session:
             return None
         if not self.new_ids:
             return 0
-        if query.has_text and self.index is None:
+        if query.needs_index and self.index is None:  # author: reads the index too
             return None
         order = run_query(self.papers, query, self.context(), self.index, columns=self.columns)
         return sum(1 for i in order.tolist() if self.papers[i].id in self.new_ids)
