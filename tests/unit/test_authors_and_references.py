@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from papershelf.cli import main
 from papershelf.model import Paper, paper_id
@@ -178,3 +180,32 @@ def test_bookmarks_add_names_a_reference_it_cannot_find(capsys: pytest.CaptureFi
     err = capsys.readouterr().err
     assert err.startswith("papershelf: error: no paper with id https://arxiv.org/abs/2501.99999")
     assert "Traceback" not in err
+
+
+_NAMES = st.lists(
+    st.text(alphabet="abcdeéklmnorstuz -", min_size=1, max_size=12), min_size=0, max_size=4
+)
+
+
+@given(
+    st.lists(_NAMES, min_size=1, max_size=6),
+    st.text(alphabet="abcdeklmnorstu", min_size=1, max_size=7),
+)
+def test_a_one_word_author_filter_is_token_match_on_the_names(
+    authors: list[list[str]], word: str
+) -> None:
+    """The index's answer for `author:WORD` is the one-term rule applied to every name word."""
+    from papershelf.search.terms import Level, token_match, words
+    from papershelf.text import fold
+
+    papers = [make(f"Paper {i}", tuple(names)) for i, names in enumerate(authors)]
+    found = run_query(papers, parse_query(f"author:{word}"), Context(), SearchIndex.build(papers))
+
+    def holds(paper: Paper) -> bool:
+        return any(
+            (hit := token_match(word, True, token)) is not None and hit[0] != Level.INFIX
+            for name in paper.authors
+            for token in words(fold(name))
+        )
+
+    assert sorted(found.tolist()) == [i for i, p in enumerate(papers) if holds(p)]

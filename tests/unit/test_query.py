@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -473,3 +474,25 @@ def test_author_filters_and_quoted_values_round_trip() -> None:
     assert [w.text for w in query.words] == ["lora"]
     assert parse_query(" ".join(map(str, query.filters))).filters == query.filters
     assert parse_query('author:"tri d').filters == (Filter("author", "tri d"),)
+
+
+@given(
+    st.lists(st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31)), min_size=1, max_size=12),
+    st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31)),
+    st.sampled_from(["", ">=", ">", "<=", "<"]),
+)
+def test_a_month_filter_is_the_days_of_that_month(
+    days: list[dt.date], pick: dt.date, op: str
+) -> None:
+    papers = [make(i, day) for i, day in enumerate(days)]
+    query = parse_query(f"date:{op}{pick:%Y-%m}")
+    got = np.flatnonzero(filter_mask(papers, query.filters, Context())).tolist()
+    month = (pick.year, pick.month)
+    compare = {
+        "": operator.eq,
+        ">=": operator.ge,
+        ">": operator.gt,
+        "<=": operator.le,
+        "<": operator.lt,
+    }[op]
+    assert got == [i for i, d in enumerate(days) if compare((d.year, d.month), month)]
