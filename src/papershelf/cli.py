@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 from papershelf import __version__
 from papershelf.errors import UserError
 from papershelf.model import Paper
+from papershelf.search.sort import SORTS
 from papershelf.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -93,7 +94,18 @@ def build_parser() -> tuple[_Parser, _Parser]:
     lst = sub.add_parser("list", help="print papers without starting the UI")
     _add_sources(lst, "digest file, directory, or - (default: your library)")
     lst.add_argument(
-        "-q", "--query", help="rank with the app's search; filters such as has:code (see README)"
+        "-q",
+        "--query",
+        help="words (titles, abstracts, authors; an arXiv id or URL puts that paper first)"
+        " and filters such as has:code, author:NAME, date:2026-11, date:>=-7d, sort:upvotes"
+        " (see README)",
+    )
+    lst.add_argument(
+        "-s",
+        "--sort",
+        choices=SORTS,
+        help="order: rank (newest day first, each day by rank; the default), upvotes, day,"
+        " arxiv (arXiv day), title, relevance (best match first; the default with words)",
     )
     lst.add_argument(
         "-f",
@@ -128,9 +140,15 @@ def build_parser() -> tuple[_Parser, _Parser]:
         "--notes", action="store_true", help="with --format bibtex: put each note in a note field"
     )
     add = bm_sub.add_parser(
-        "add", help="bookmark papers by id (ids from 'papershelf list -f json')"
+        "add",
+        help="bookmark papers by id, arXiv id or paper URL",
     )
-    add.add_argument("ids", nargs="+", metavar="ID", help=_ID_HELP)
+    add.add_argument(
+        "ids",
+        nargs="+",
+        metavar="ID",
+        help=_ID_HELP + ", or an arXiv id (2511.20107v2), arXiv or huggingface.co/papers URL",
+    )
     add.add_argument(
         "--from",
         dest="sources",
@@ -367,6 +385,7 @@ def _list_papers(
         loaded = _load([], args.year, err)
     if query.filters and session.store is None:
         print(f"papershelf: warning: {session.store_error}; filters see no bookmarks", file=err)
+    session.sort = args.sort
     return session.search(query, loaded)
 
 

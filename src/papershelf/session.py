@@ -37,6 +37,7 @@ from papershelf.search import (
 )
 from papershelf.search.cache import cache_key, library_key, load_or_build
 from papershelf.search.similar import recommend, similar
+from papershelf.search.sort import DEFAULT_SORT, TEXT_SORT, SortKeys, next_sort
 from papershelf.store import Store, clock
 from papershelf.text import ellipsize
 from papershelf.urls import referenced_arxiv_id
@@ -317,6 +318,11 @@ class Session:
         """The paper the similar view is about."""
         self.back_view = VIEW_ALL
         """Where Esc returns from the similar or recommended view."""
+        self.sort: str | None = None
+        """The sort the reader chose (`search.sort.SORTS`); None: the view's default."""
+        self.sort_keys = SortKeys(())
+        self.bookmark_sort_keys = SortKeys(())
+        self._found_sort_keys = SortKeys(())
 
     @classmethod
     def open(cls, *, library_mode: bool, store: Store | None = None) -> Session:
@@ -367,6 +373,7 @@ class Session:
             or any(a is not b for a, b in zip(papers, old, strict=True))
         ):
             self.bookmark_index = SearchIndex.build(papers)
+            self.bookmark_sort_keys = SortKeys(papers)
         self.bookmark_papers = papers
 
     def context(self) -> Context:
@@ -382,13 +389,15 @@ class Session:
         self.hidden_count = 0
         self.index = None
         self.columns = None
+        self.sort_keys = SortKeys(loaded.papers)
 
     def index_job(self) -> Callable[[], tuple[Sequence[Paper], SearchIndex, FilterColumns]]:
         """A job for a worker: the index of the current papers, loaded from its saved copy
         when that is still good, else built (and saved when worth it)."""
-        loaded = self.loaded
+        loaded, keys = self.loaded, self.sort_keys
 
         def build() -> tuple[Sequence[Paper], SearchIndex, FilterColumns]:
+            keys.warm(DEFAULT_SORT)  # the order of the unfiltered list, before it is needed
             index = load_or_build(loaded.papers, loaded.index_key, loaded.index_path)
             # The filter columns come after the index, not beside it: the build's temporaries
             # are gone by then, which keeps the peak memory at 100k papers down by ~10 MB.
@@ -479,9 +488,45 @@ class Session:
             return None, None  # a score order of 20 papers: the filter scans them
         return self.index, self.columns
 
+    def _view_sort_keys(self) -> SortKeys:
+        if self.view == VIEW_BOOKMARKS:
+            return self.bookmark_sort_keys
+        if self.view in (VIEW_SIMILAR, VIEW_RECOMMENDED):
+            if self._found_sort_keys.papers is not self.found_papers:
+                self._found_sort_keys = SortKeys(self.found_papers)
+            return self._found_sort_keys
+        return self.sort_keys
+
+    # -- sorting -----------------------------------------------------------------------------
+
+    def default_sort(self, has_text: bool) -> str:
+        """Best match first while words are typed; otherwise the papers by day and rank, and
+        the other views as they list them (newest bookmark first, most similar first):
+        relevance without words keeps that order."""
+        return TEXT_SORT if has_text or self.view != VIEW_ALL else DEFAULT_SORT
+
+    def sort_for(self, query: Query) -> str:
+        """The sort in force for `query`: its own `sort:`, else the reader's, else the default."""
+        return query.sort or self.sort or self.default_sort(query.has_text)
+
+    def cycle_sort(self, step: int = 1) -> str:
+        """Choose the next sort (relevance only while it means something); returns it."""
+        has_text = self.query.has_text
+        default = self.default_sort(has_text)
+        chosen = next_sort(self.sort_for(self.query), default == TEXT_SORT, step)
+        self.sort = None if chosen == default else chosen
+        return chosen
+
+    def _sorted(self, order: IntArray, query: Query, keys: SortKeys) -> IntArray:
+        sort = self.sort_for(query)
+        if sort == TEXT_SORT:
+            return order
+        return keys.order(order, sort, list_order=not query.has_text)
+
     def title(self, shown: int, *, loading: bool = False, partial: bool = False) -> str:
-        """The list's title: which view, how many of its papers the filter shows, and whether
-        that is only the titles-only stand-in while the index is being built."""
+        """The list's title: which view, how many of its papers the filter shows, the sort
+        when it is not the default, and whether that is only the titles-only stand-in while
+        the index is being built."""
         if loading and self.view == VIEW_ALL:
             return "Papers, reading…"
         if self.view == VIEW_SIMILAR and self.like is not None:
@@ -494,6 +539,9 @@ class Session:
         if self.view == VIEW_ALL:
             total -= self.hidden_count
         title = f"{name} {shown}/{total}"
+        sort = self.sort_for(self.query)
+        if sort != self.default_sort(self.query.has_text):
+            title += f" · sort: {sort}"
         return title + " · titles only, indexing…" if partial else title
 
     # -- the filter --------------------------------------------------------------------------
@@ -509,11 +557,13 @@ class Session:
         None when it needs a scan, which `scan` does off the UI thread."""
         papers = self.view_papers()
         index, columns = self._view_index()
+        keys = self._view_sort_keys()
         if self.query.blank:
-            return Answer(self._listed(np.arange(len(papers), dtype=np.int64)), self.query)
-        if index is not None or not self.query.has_text:
+            everything = np.arange(len(papers), dtype=np.int64)
+            return Answer(self._listed(self._sorted(everything, self.query, keys)), self.query)
+        if index is not None or not self.query.needs_index:
             order = run_query(papers, self.query, self.context(), index, columns=columns)
-            return Answer(self._listed(order), self.query)
+            return Answer(self._listed(self._sorted(order, self.query, keys)), self.query)
         return None
 
     def _listed(self, order: IntArray) -> IntArray:
@@ -525,13 +575,14 @@ class Session:
         lists), for a worker thread: it holds a snapshot of what it needs, taken now, so a
         later keystroke cannot change the question it answers."""
         papers, query, ctx = self.view_papers(), self.query, self.context()
+        keys = self._view_sort_keys()
         big = len(papers) > SCAN_ALL_LIMIT
         hidden = self.hidden_rows
         hidden = hidden.copy() if hidden is not None and self.view == VIEW_ALL else None
 
         def scan() -> Answer:
             order = run_query(papers, query, ctx, None, scan_titles_only=big)
-            return Answer(_without(order, hidden), query, partial=big)
+            return Answer(_without(self._sorted(order, query, keys), hidden), query, partial=big)
 
         return scan
 
@@ -539,12 +590,15 @@ class Session:
         """The papers of `loaded` matching `query`, best first: the CLI's one-shot query. A
         saved index is used when it is still good (and saved when built, for the next one)."""
         papers = loaded.papers
+        keys = SortKeys(papers)
         if query.blank:
-            return list(papers)
-        index = None
-        if query.has_text:
-            index = load_or_build(papers, loaded.index_key, loaded.index_path)
-        return [papers[i] for i in run_query(papers, query, self.context(), index)]
+            order = np.arange(len(papers), dtype=np.int64)
+        else:
+            index = None
+            if query.needs_index:
+                index = load_or_build(papers, loaded.index_key, loaded.index_path)
+            order = run_query(papers, query, self.context(), index)
+        return [papers[i] for i in self._sorted(order, query, keys)]
 
     # -- discovery ---------------------------------------------------------------------------
 
@@ -593,7 +647,7 @@ class Session:
             return None
         if not self.new_ids:
             return 0
-        if query.has_text and self.index is None:
+        if query.needs_index and self.index is None:  # author: reads the index too
             return None
         order = run_query(self.papers, query, self.context(), self.index, columns=self.columns)
         return sum(1 for i in order.tolist() if self.papers[i].id in self.new_ids)
@@ -750,17 +804,29 @@ class Session:
         self, ids: Sequence[str], candidates: Sequence[Paper], where: str
     ) -> list[Paper]:
         """Bookmark the papers of `candidates` with these ids, all or none: an unknown id is
-        an error naming every missing one (`where` says where they were looked for)."""
+        an error naming every missing one (`where` says where they were looked for). An id
+        may also be written as the filter takes it: `2511.20107`, `2511.20107v2`, an arXiv
+        abs/pdf URL or a `huggingface.co/papers/` URL (`urls.referenced_arxiv_id`)."""
         by_id = {p.id: p for p in candidates}
-        missing = [i for i in ids if i not in by_id]
+        by_arxiv_id = {p.arxiv_id: p.id for p in reversed(candidates) if p.arxiv_id}
+
+        def resolve(given: str) -> str:
+            if given in by_id:
+                return given
+            reference = referenced_arxiv_id(given)
+            return by_arxiv_id.get(reference, given) if reference is not None else given
+
+        wanted = {given: resolve(given) for given in ids}
+        missing = [given for given, paper_id in wanted.items() if paper_id not in by_id]
         if missing:
             raise UserError(f"no paper with id {', '.join(missing)} in {where}")
         store = self._writable()
-        for paper_id in ids:
+        chosen = list(dict.fromkeys(wanted.values()))
+        for paper_id in chosen:
             store.add(by_id[paper_id])
         self.new_ids = self.new_ids - set(ids)
         self.reload_bookmarks()
-        return [by_id[i] for i in ids]
+        return [by_id[i] for i in chosen]
 
     def remove_bookmarks(self, ids: Sequence[str]) -> list[Bookmark]:
         """Remove these bookmarks, all or none: an id that is not bookmarked is an error."""

@@ -16,6 +16,13 @@ _ID = r"\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7}"
 _ARXIV_ID = re.compile(rf"({_ID})(?:v\d+)?")
 # How abstracts cite one: `arXiv:2403.12345`, `arxiv.org/abs/2403.12345v2`, `.../pdf/...`.
 _ARXIV_MENTION = re.compile(rf"ar[Xx]iv(?::\s*|\.org/(?:abs|pdf|html)/)({_ID})(?!\d)(?:v\d+)?")
+# What a person pastes to name a paper: an arXiv abs/pdf/html page or a Hugging Face paper page,
+# with or without scheme, `www.`, version, `.pdf`, query or fragment.
+_PAPER_PAGE = re.compile(
+    rf"(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers)/"
+    rf"({_ID})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?",
+    re.IGNORECASE,
+)
 # `is_web_url` for links found in prose, without parsing: lowercase scheme, a host of ASCII
 # letters, digits, dots and hyphens starting with a letter or digit, an optional port, a path.
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9][A-Za-z0-9.-]*(?::\d+)?(?:[/?#]|$)")
@@ -56,6 +63,22 @@ def normalize_arxiv_id(text: str) -> str | None:
     return match[1] if match else None
 
 
+def referenced_arxiv_id(text: str) -> str | None:
+    """The arXiv id (unversioned) a person means by `text`, when it is nothing but a reference.
+
+    The one rule for what a person may type or paste to name a paper, in the filter, in
+    `bookmarks add` and wherever a paper is named: a bare id (`2511.20107`, `2511.20107v2`), an
+    arXiv abs/pdf/html URL or a `huggingface.co/papers/` URL, as pasted. Anything else is None
+    (`arxiv:ID` is the query's filter and the paper's own id, not a reference).
+    """
+    text = text.strip()
+    found = normalize_arxiv_id(text.lower())
+    if found is not None:
+        return found
+    match = _PAPER_PAGE.fullmatch(text)
+    return match[1].lower() if match else None
+
+
 def find_arxiv_id(text: str) -> str | None:
     """The first arXiv id cited in `text` (`arXiv:2403.12345`, `arxiv.org/abs/...`), unversioned.
 
@@ -71,17 +94,3 @@ def arxiv_year(arxiv_id: str) -> int | None:
     if match is None or "/" in match[1]:
         return None
     return 2000 + int(arxiv_id[:2])
-
-
-_PAPER_PAGE = re.compile(
-    rf"(?:https?://)?(?:www\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers)/({_ID})"
-    r"(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?"
-)
-
-
-def referenced_arxiv_id(text: str) -> str | None:
-    """The arXiv id a person means by `text`: a bare id (`2511.20107v2`), an arXiv abs/pdf URL
-    or a Hugging Face paper page, as pasted; None for anything else."""
-    text = text.strip()
-    match = _PAPER_PAGE.fullmatch(text)
-    return match[1] if match else normalize_arxiv_id(text)

@@ -83,6 +83,7 @@ async def test_open_and_copy_give_the_paper_then_code_then_pdf(
 ) -> None:
     app = make_app([digest])
     opened: list[str] = []
+
     def open_url(app: object, url: str) -> bool:
         opened.append(url)
         return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -174,8 +175,16 @@ def test_several_filters_and_blank() -> None:
         ("tag:,", "tag: needs a tag name"),
         ("tag:a,b", "'tag:a,b' names 2 tags; write one per filter: tag:a tag:b"),
         ("tag:" + "x" * 41, "longer than 40 characters"),
-        ("date:", "date: expects YYYY-MM-DD, optionally after >=, >, <= or <"),
-        ("date:yesterday", "not 'date:yesterday'"),
+        ("date:", "date: expects YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday or -Nd"),
+        ("date:someday", "optionally after >=, >, <= or < (date:>=-7d), not 'date:someday'"),
+        ("date:2025-13", "'date:2025-13': 2025-13 is not a real day or month"),
+        ("date:-7x", "date: expects YYYY-MM-DD"),
+        ("date:2025-03-02..2025-03-01", "the range ends before it starts"),
+        ("author:", 'author: needs a name, e.g. author:dao or author:"tri dao"'),
+        ('author:""', "author: needs a name"),
+        ("sort:", "sort: needs a value; use sort:rank, sort:upvotes, sort:day"),
+        ("sort:stars", "unknown sort 'sort:stars'; use sort:rank"),
+        ("-sort:upvotes", "'-sort:upvotes': a sort cannot be negated"),
         ("date:2025-3-1", "date: expects YYYY-MM-DD"),
         ("date:20250301", "date: expects YYYY-MM-DD"),
         ("date:=>2025-03-01", "date: expects YYYY-MM-DD"),
@@ -397,3 +406,93 @@ def test_scan_and_index_agree(digest: list[Paper], index: SearchIndex) -> None:
 
 def test_a_filter_for_another_day_empties_the_digest(digest: list[Paper]) -> None:
     assert run_query(digest, parse_query("lora date:2025-03-22"), Context(), None).tolist() == []
+
+
+# --- date forms (#11.11): months, years, today, yesterday, days ago ----------------------------
+
+TODAY = dt.date(2025, 3, 22)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("date:2025-03", Filter("date", "2025-03-01..2025-03-31")),
+        ("date:2024-02", Filter("date", "2024-02-01..2024-02-29")),
+        ("date:2025-12", Filter("date", "2025-12-01..2025-12-31")),
+        ("date:2025", Filter("date", "2025-01-01..2025-12-31")),
+        ("date:>=2025-03", Filter("date", "2025-03-01", ">=")),
+        ("date:>2025-03", Filter("date", "2025-03-31", ">")),
+        ("date:<2025-03", Filter("date", "2025-03-01", "<")),
+        ("date:<=2025", Filter("date", "2025-12-31", "<=")),
+        ("date:today", Filter("date", "2025-03-22")),
+        ("date:Yesterday", Filter("date", "2025-03-21")),
+        ("date:>=-7d", Filter("date", "2025-03-15", ">=")),
+        ("date:-1w", Filter("date", "2025-03-15")),
+        ("-date:today", Filter("date", "2025-03-22", negated=True)),
+        ("date:2025-03-01..2025-03-21", Filter("date", "2025-03-01..2025-03-21")),
+    ],
+)
+def test_date_forms_parse_against_the_given_today(raw: str, expected: Filter) -> None:
+    assert parse_query(raw, today=TODAY).filters == (expected,)
+
+
+def test_today_comes_from_the_search_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    from papershelf.search import clock
+
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2025, 3, 21))
+    assert parse_query("date:today").filters == (Filter("date", "2025-03-21"),)
+    assert parse_query("date:yesterday").filters == (Filter("date", "2025-03-20"),)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("date:2025-03", [0, 1, 2, 3]),
+        ("-date:2025-03", [4]),
+        ("date:2025", [0, 1, 2, 3]),
+        ("date:2024", []),
+        ("date:today", [3]),
+        ("date:yesterday", [1, 2]),
+        ("date:>=-1d", [1, 2, 3]),
+        ("date:<-1d", [0]),
+        ("date:>2025-02", [0, 1, 2, 3]),
+        ("date:<2025-03", []),
+        ("date:2025-03-21..2025-03-22", [1, 2, 3]),
+    ],
+)
+def test_date_forms_select_the_right_papers(raw: str, expected: list[int]) -> None:
+    query = parse_query(raw, today=TODAY)
+    assert [int(i) for i in np.flatnonzero(filter_mask(PAPERS, query.filters, CTX))] == expected
+
+
+def test_author_filters_and_quoted_values_round_trip() -> None:
+    query = parse_query('author:"Tri  Dao" -author:Vaswani lora')
+    assert query.filters == (
+        Filter("author", "tri dao"),
+        Filter("author", "vaswani", negated=True),
+    )
+    assert [w.text for w in query.words] == ["lora"]
+    assert parse_query(" ".join(map(str, query.filters))).filters == query.filters
+    assert parse_query('author:"tri d').filters == (Filter("author", "tri d"),)
+
+
+@given(
+    st.lists(st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31)), min_size=1, max_size=12),
+    st.dates(dt.date(2023, 1, 1), dt.date(2026, 12, 31)),
+    st.sampled_from(["", ">=", ">", "<=", "<"]),
+)
+def test_a_month_filter_is_the_days_of_that_month(
+    days: list[dt.date], pick: dt.date, op: str
+) -> None:
+    papers = [make(i, day) for i, day in enumerate(days)]
+    query = parse_query(f"date:{op}{pick:%Y-%m}")
+    got = np.flatnonzero(filter_mask(papers, query.filters, Context())).tolist()
+    month = (pick.year, pick.month)
+    compare = {
+        "": operator.eq,
+        ">=": operator.ge,
+        ">": operator.gt,
+        "<=": operator.le,
+        "<": operator.lt,
+    }[op]
+    assert got == [i for i, d in enumerate(days) if compare((d.year, d.month), month)]

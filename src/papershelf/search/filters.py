@@ -18,7 +18,7 @@ import numpy.typing as npt
 from papershelf.model import Bookmark, Paper
 from papershelf.search.index import SearchIndex
 from papershelf.search.query import Filter, Query
-from papershelf.search.scan import scan_search
+from papershelf.search.scan import scan_index
 from papershelf.search.terms import BoolArray, IntArray
 
 
@@ -93,8 +93,12 @@ class FilterColumns:
         return hit if self._codes is None else hit[self._codes]
 
     def days_mask(self, op: str, day: str) -> BoolArray:
-        target = np.datetime64(day, "D")
+        """Papers listed on `day` compared by `op`; for `=`, `day` may be `first..last`."""
         days = self.days
+        if ".." in day:
+            first, last = day.split("..")
+            return (days >= np.datetime64(first, "D")) & (days <= np.datetime64(last, "D"))
+        target = np.datetime64(day, "D")
         if op == ">=":
             return days >= target
         if op == ">":
@@ -111,22 +115,29 @@ def filter_mask(
     filters: Sequence[Filter],
     ctx: Context,
     columns: FilterColumns | None = None,
+    index: SearchIndex | None = None,
 ) -> BoolArray:
     """True for each paper that passes every filter. Pass `columns` built for `papers` (the
-    UI keeps one per list); without it they are built here, which is O(n)."""
+    UI keeps one per list); without it they are built here, which is O(n). `author:` reads
+    the search `index` of `papers` (built here when there is none)."""
     if columns is None:
         columns = FilterColumns(papers)
     elif len(columns) != len(papers):
         raise ValueError("columns were built for another paper list")
     mask = np.ones(len(papers), dtype=np.bool_)
     for term in filters:
-        hits = _filter_hits(term, ctx, columns)
+        if term.key == "author":
+            if index is None:
+                index = scan_index(papers, titles_only=True)  # names are in every index
+            hits = index.author_mask(term.value)
+        else:
+            hits = _filter_hits(term, ctx, columns)
         mask &= ~hits if term.negated else hits
     return mask
 
 
 def _filter_hits(term: Filter, ctx: Context, columns: FilterColumns) -> BoolArray:
-    """The papers the filter selects, before negation."""
+    """The papers the filter selects, before negation (all but `author:`)."""
     key, value = term.key, term.value
     if key == "has":
         return columns.has_code
@@ -162,14 +173,14 @@ def run_query(
     papers the filters reject left out.
     """
     hits: IntArray | None = None
+    if index is None and query.needs_index:
+        index = scan_index(papers, titles_only=scan_titles_only)
     if query.has_text:
-        if index is not None:
-            hits = index.search(query)
-        else:
-            hits = scan_search(papers, query, titles_only=scan_titles_only)
+        assert index is not None
+        hits = index.search(query)
     if not query.filters:
         return hits if hits is not None else np.arange(len(papers), dtype=np.int64)
-    mask = filter_mask(papers, query.filters, ctx, columns)
+    mask = filter_mask(papers, query.filters, ctx, columns, index)
     if hits is None:
         return np.flatnonzero(mask).astype(np.int64)
     return hits[mask[hits]]

@@ -30,7 +30,10 @@ from papershelf.model import Paper
 from papershelf.search.postings import FieldPostings, Selector, build_postings, segment_bounds
 from papershelf.search.query import Phrase, Query, QueryWord, phrase_pattern
 from papershelf.search.ranking import (
+    ABSTRACT,
+    AUTHORS,
     LEVEL_WEIGHT,
+    REFERENCE_TIER,
     SATURATION,
     TIERS,
     TITLE,
@@ -45,7 +48,10 @@ from papershelf.text import fold
 
 _CACHE_SIZE = 24
 _FORMAT = 2
-"""Version of the saved file layout (`SearchIndex.save`)."""
+"""Version of the saved file layout (`SearchIndex.save`); 2 added the authors field."""
+AUTHOR_SEPARATOR = "; "
+"""Between the names of the authors field: no phrase spans it (a phrase's words are separated
+by blanks only), so `"dao albert"` cannot join two people's names."""
 _PHRASE_BATCH = 2048
 
 
@@ -55,6 +61,13 @@ def _title(paper: Paper) -> str:
 
 def _abstract(paper: Paper) -> str:
     return paper.abstract
+
+
+def _authors(paper: Paper) -> str:
+    return AUTHOR_SEPARATOR.join(paper.authors)
+
+
+_TEXT_OF = {TITLE: _title, AUTHORS: _authors, ABSTRACT: _abstract}
 
 
 def _matching(pattern: re.Pattern[str], texts: list[str], one_by_one: bool) -> list[int]:
@@ -72,8 +85,13 @@ def _matching(pattern: re.Pattern[str], texts: list[str], one_by_one: bool) -> l
     return found
 
 
+def _holds_all(tokens: list[str], matched: list[set[str]]) -> bool:
+    """Whether each set in `matched` holds one of the `tokens` (the words of one name)."""
+    return all(any(token in terms for token in tokens) for terms in matched)
+
+
 class SearchIndex:
-    """An inverted index over the titles (and abstracts) of a fixed list of papers.
+    """An inverted index over the titles, author names (and abstracts) of a fixed list of papers.
 
     Build it in a worker (`build` takes seconds at 100k papers; `load` a fraction of that);
     `search` is then cheap enough per keystroke. Results for recent query words are cached, so
@@ -85,30 +103,34 @@ class SearchIndex:
         papers: Sequence[Paper],
         vocabulary: Vocabulary,
         fields: list[FieldPostings],
+        *,
+        titles_only: bool = False,
     ) -> None:
         self._papers = papers
         self._vocabulary = vocabulary
         self._fields = fields
+        self._titles_only = titles_only
         self._segments = segment_bounds(len(papers))
         self._cache: OrderedDict[tuple[str, str, bool], Scores | BoolArray] = OrderedDict()
         self._lock = threading.Lock()
+        self._by_arxiv_id: dict[str, list[int]] | None = None
 
     @classmethod
     def build(cls, papers: Sequence[Paper], *, titles_only: bool = False) -> SearchIndex:
-        """Index every paper's title and, unless `titles_only`, its abstract."""
-        columns = [[_title(p) for p in papers]]
-        if not titles_only:
-            columns.append([p.abstract for p in papers])
+        """Index every paper's title, authors and, unless `titles_only`, its abstract (the
+        abstract field is then empty, so that every index has its fields in the same places)."""
+        abstracts = [""] * len(papers) if titles_only else [p.abstract for p in papers]
+        columns = [[_title(p) for p in papers], abstracts, [_authors(p) for p in papers]]
         vocabulary, fields = build_postings(columns)
         vocabulary.warm()
-        return cls(papers, vocabulary, fields)
+        return cls(papers, vocabulary, fields, titles_only=titles_only)
 
     def __len__(self) -> int:
         return len(self._papers)
 
     @property
     def titles_only(self) -> bool:
-        return len(self._fields) == 1
+        return self._titles_only
 
     def nbytes(self) -> int:
         """Memory held by the index arrays (not counting the vocabulary's strings)."""
@@ -127,7 +149,11 @@ class SearchIndex:
         if not query.has_text:
             return np.arange(n_docs, dtype=np.int64)
         keep = np.ones(n_docs, dtype=np.bool_)
-        parts: list[Scores] = []
+        parts: list[Scores] = [self._reference(arxiv_id) for arxiv_id in query.references]
+        if parts:
+            # Any of the named papers (and what cites them), not all: "2501.1 2502.2" asks for
+            # both papers, which no single paper is.
+            keep &= np.logical_or.reduce([part.tiers > 0 for part in parts])
         # Words first, phrases (which read texts) after; once nothing is left, stop: a long
         # pasted query costs no more than its words up to the first one that matches nothing.
         elements: list[QueryWord | Phrase] = [*query.words, *query.phrases]
@@ -184,15 +210,17 @@ class SearchIndex:
                 (TIERS[field, level], field, level, terms)
                 for level, terms in groups
                 for field in range(len(self._fields))
+                if (field, level) in TIERS
             ),
             key=lambda job: job[0],
         )
-        # Ascending tiers: a paper's best match is written last and wins.
+        # Ascending tiers: a paper's best match is written last and wins. Names add no weight:
+        # a co-author called Lora must not lift one title about LoRA above another.
         for tier, field, level, terms in jobs:
             postings = self._fields[field]
             factor = LEVEL_WEIGHT[level] / 255.0
             for segment, (start, end) in enumerate(self._segments):
-                docs, weight = postings.gather(segment, terms, weighted)
+                docs, weight = postings.gather(segment, terms, weighted and field != AUTHORS)
                 if not len(docs):
                     continue
                 tiers[start:end][docs] = tier
@@ -247,7 +275,8 @@ class SearchIndex:
                     mask &= narrower.tiers > 0
                 candidates[field] = self._verify_phrase(phrase, field, mask)
         tiers = np.zeros(n_docs, dtype=np.uint8)
-        for field in reversed(range(len(candidates))):
+        # Ascending tiers: a paper's best field is written last and wins.
+        for field in sorted(range(len(candidates)), key=lambda f: TIERS[f, Level.EXACT]):
             tiers[candidates[field]] = TIERS[field, Level.EXACT]
         scores = Scores(tiers, np.zeros(n_docs, dtype=np.float32))
         self._remember(key, scores)
@@ -275,7 +304,7 @@ class SearchIndex:
         call per paper makes this 2-3x faster.
         """
         pattern = phrase_pattern(phrase)
-        text_of = _title if field == TITLE else _abstract
+        text_of = _TEXT_OF[field]
         waiting = np.flatnonzero(candidates)
         found = np.zeros(len(self._papers), dtype=np.bool_)
         for first in range(0, len(waiting), _PHRASE_BATCH):
@@ -342,6 +371,66 @@ class SearchIndex:
                 )
         return scores
 
+    # -- papers named by id, authors ----------------------------------------------------------
+
+    def _positions(self, arxiv_id: str) -> list[int]:
+        """Where the papers with this arXiv id are (a table built on the first id asked)."""
+        with self._lock:
+            table = self._by_arxiv_id
+        if table is None:
+            table = {}
+            for i, paper in enumerate(self._papers):
+                if paper.arxiv_id:
+                    table.setdefault(paper.arxiv_id, []).append(i)
+            with self._lock:
+                self._by_arxiv_id = table
+        return table.get(arxiv_id, [])
+
+    def _reference(self, arxiv_id: str) -> Scores:
+        """The paper with this id on top (`REFERENCE_TIER`), then the papers citing the id."""
+        key = ("reference", arxiv_id, False)
+        found = self._cached(key)
+        if isinstance(found, Scores):
+            return found
+        cited = self._phrase(Phrase(arxiv_id, open_end=False))
+        tiers = cited.tiers.copy()
+        tiers[self._positions(arxiv_id)] = REFERENCE_TIER
+        scores = Scores(tiers, cited.weights)
+        self._remember(key, scores)
+        return scores
+
+    def author_mask(self, name: str) -> BoolArray:
+        """Papers with an author whose name matches every word of `name` (folded words joined
+        by spaces, as `author:` keeps them): exactly, as a start, or with typos - never inside
+        a word. The words must meet in one person's name: "tri dao" is not Tri X and Y Dao."""
+        key = ("author", name, False)
+        found = self._cached(key)
+        if isinstance(found, np.ndarray):
+            return found
+        parts = name.split(" ")
+        mask = np.ones(len(self._papers), dtype=np.bool_)
+        matched: list[set[str]] = []
+        for i, part in enumerate(parts):
+            groups = term_groups(self._vocabulary.match(part, i == len(parts) - 1))
+            within = np.zeros(len(self._papers), dtype=np.bool_)
+            terms_of_part: set[str] = set()
+            for level, terms in groups:
+                if level != Level.INFIX:
+                    within |= self._docs_in(AUTHORS, terms)
+                    terms_of_part.update(self._vocabulary.strings(terms))
+            matched.append(terms_of_part)
+            mask &= within
+            if not mask.any():
+                break
+        if len(parts) > 1 and mask.any():
+            # Each word matched some name of the paper; now they must match the same name.
+            # The words' matched terms are known, so a name is checked by set lookups.
+            for i in np.flatnonzero(mask).tolist():
+                names = fold(_authors(self._papers[i])).split(AUTHOR_SEPARATOR.strip())
+                mask[i] = any(_holds_all(words(n), matched) for n in names)
+        self._remember(key, mask)
+        return mask
+
     # -- persistence -------------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str], key: str) -> None:
@@ -352,6 +441,7 @@ class SearchIndex:
             "key": key,
             "papers": len(self._papers),
             "fields": len(self._fields),
+            "titles_only": self._titles_only,
             "segments": len(self._segments),
         }
         arrays: dict[str, npt.NDArray[np.generic]] = {
@@ -392,7 +482,7 @@ class SearchIndex:
         if meta.get("papers") != len(papers) or meta.get("segments") != len(segments):
             return None
         n_fields = meta.get("fields")
-        if n_fields not in (1, 2):
+        if n_fields != len(_TEXT_OF):
             return None
         text = data["terms"].tobytes().decode()
         terms = text.split("\n") if text else []
@@ -430,4 +520,4 @@ class SearchIndex:
             )
         vocabulary = Vocabulary(terms, cast(npt.NDArray[np.uint8], codes))
         vocabulary.warm()
-        return cls(papers, vocabulary, fields)
+        return cls(papers, vocabulary, fields, titles_only=meta.get("titles_only") is True)

@@ -24,9 +24,9 @@ SEGMENT_DOCS = 1 << 15
 CHUNK_DOCS = 256
 #: BM25 parameters.
 BM25_K1 = 1.2
-#: BM25 length normalisation per field (title, abstract): a long real title should not lose
-#: much to a short one that merely contains the word.
-BM25_B = (0.3, 0.75)
+#: BM25 length normalisation per field (title, abstract, authors): a long real title should not
+#: lose much to a short one that merely contains the word.
+BM25_B = (0.3, 0.75, 0.5)
 
 Selector = tuple[int, int] | IntArray
 """Vocabulary terms: a [lo, hi) range (a prefix) or an array of term ids."""

@@ -1,8 +1,10 @@
 """How matches rank: a tier per query word, then BM25 weight within a tier, then list order.
 
 Per query word, the tier says where and how it matched - title before abstract, then
-exact > word start > typo > typo in a prefix, with mid-word matches below all of those - and
-tiers sum over the words. Within a tier a BM25 weight of the matched terms orders the papers
+exact > word start > typo > typo in a prefix, with mid-word matches below all of those, and
+author names below everything (a name is rarely what a word typed into the filter is about) -
+and tiers sum over the words. A paper a query names by id (`REFERENCE_TIER`) beats them all.
+Within a tier a BM25 weight of the matched terms orders the papers
 (so the paper about LoRA beats a title that merely mentions it); ties keep list order.
 """
 
@@ -17,7 +19,9 @@ from papershelf.search.postings import Selector
 from papershelf.search.terms import IntArray, Level
 from papershelf.search.vocabulary import TermMatch
 
-TITLE, ABSTRACT = 0, 1
+TITLE, ABSTRACT, AUTHORS = 0, 1, 2
+"""The indexed fields, in the order the index keeps them (a titles-only index keeps an empty
+abstract field: author names are few words, cheap enough for the quick scan too)."""
 
 # Tier of a match by (field, level), in half points so it fits a uint8 and sums exactly. Title
 # beats abstract, then the level decides; mid-word (infix) matches rank below all the others.
@@ -32,8 +36,15 @@ TIERS: dict[tuple[int, Level], int] = {
     (ABSTRACT, Level.FUZZY_PREFIX): 8,
     (TITLE, Level.INFIX): 6,
     (ABSTRACT, Level.INFIX): 3,
+    # No infix for names: "dao" inside "Vodao" is noise, not a person.
+    (AUTHORS, Level.EXACT): 2,
+    (AUTHORS, Level.PREFIX): 2,
+    (AUTHORS, Level.FUZZY): 1,
+    (AUTHORS, Level.FUZZY_PREFIX): 1,
 }
-BEST_TIER = max(TIERS.values())
+REFERENCE_TIER = 200
+"""The tier of the paper whose id the query names: above any match of any one word."""
+BEST_TIER = max(*TIERS.values(), REFERENCE_TIER)
 # How much a matched term's BM25 weight counts, by level: the word's own postings decide the
 # order within a tier; its typo neighbours ("demo" for "lemo") only break ties. Tuned on the
 # bench corpus, where the real LoRA/LeMo/Schrödinger papers must beat synthetic look-alikes.

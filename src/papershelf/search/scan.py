@@ -26,15 +26,17 @@ def scan_search(papers: Sequence[Paper], query: Query, *, titles_only: bool = Fa
     is the same unchanged sequence, so someone typing pays for it once, not per keystroke.
 
     With abstracts that costs about 0.1 s per 1000 papers; at 100k papers use `titles_only`
-    (title matches only, ~0.5 s once, then milliseconds), and full-text indexes of more than
-    `_SCAN_KEEP_MAX` papers are not kept (they would double the memory of the real one).
+    (title and author matches only, ~0.5 s once, then milliseconds), and full-text indexes of
+    more than `_SCAN_KEEP_MAX` papers are not kept (they would double the memory of the real one).
     """
     if not query.has_text:
         return np.arange(len(papers), dtype=np.int64)
-    return _scan_index(papers, titles_only).search(query)
+    return scan_index(papers, titles_only).search(query)
 
 
-def _scan_index(papers: Sequence[Paper], titles_only: bool) -> SearchIndex:
+def scan_index(papers: Sequence[Paper], titles_only: bool) -> SearchIndex:
+    """A throwaway index of `papers` (`titles_only`: titles and authors), kept for the next
+    call while `papers` is the same unchanged sequence (see `scan_search`)."""
     global _last_scan
     # The sequence itself is held, so its id cannot be reused by another object meanwhile.
     ends = [*papers[:1], *papers[-1:]]

@@ -97,6 +97,12 @@ class Vocabulary:
             self._joined = "\n".join(self.terms), starts
         return self._joined
 
+    def strings(self, terms: tuple[int, int] | IntArray) -> list[str]:
+        """The terms a selector names: a [lo, hi) range or an array of ids."""
+        if isinstance(terms, tuple):
+            return self.terms[terms[0] : terms[1]]
+        return [self.terms[i] for i in terms.tolist()]
+
     def find(self, term: str) -> int:
         """The id of `term`, or -1."""
         lo = bisect.bisect_left(self.terms, term)

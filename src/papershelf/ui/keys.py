@@ -29,6 +29,7 @@ KEY_NAMES = {
     "tilde": "~",
     "less_than_sign": "<",
     "greater_than_sign": ">",
+    "equals_sign": "=",
 }
 
 PALETTE_NAMES = {
@@ -196,6 +197,14 @@ MAIN_BINDINGS: list[BindingType] = [
         tooltip="Jump to the start of this or the previous day",
         show=False,
         id="day.previous",
+    ),
+    Binding(
+        "equals_sign",
+        "cycle_sort",
+        "Sort",
+        tooltip="Next sort: rank, upvotes, day, arXiv day, title, relevance",
+        show=False,
+        id="sort",
     ),
     Binding(
         "r",

@@ -109,6 +109,8 @@ class MainScreen(Screen[None]):
         self._shown_query: Query | None = None
         self._filter_before_found = ""
         """The filter typed before a similar or recommended view, restored when it closes."""
+        self._land = False
+        """The next answer lands on its first result (a new sort), whatever its query."""
         self._partial = False
         """The answer shown is the titles-only scan, to be replaced by the index's."""
         self.reading: Paper | None = None
@@ -247,9 +249,11 @@ class MainScreen(Screen[None]):
         if self.loaded:  # a query typed while loading is applied when the papers arrive
             self._apply_filter()
 
-    def _apply_filter(self) -> None:
-        """Answer the filter inline when the index is ready, else in a scan worker."""
+    def _apply_filter(self, *, land: bool = False) -> None:
+        """Answer the filter inline when the index is ready, else in a scan worker; `land`
+        puts the cursor on the first result even though the query did not change."""
         self.generation += 1
+        self._land = self._land or land
         error = self.query_one("#query-error", Label)
         try:
             self.session.set_query(self.filter_input.value)
@@ -278,6 +282,7 @@ class MainScreen(Screen[None]):
         again (the index replacing a scan, a bookmark change) or a cleared filter keeps the
         highlighted paper, so the reader sees it in context."""
         new_query = answer.query != self._shown_query and not answer.query.blank
+        new_query, self._land = new_query or self._land, False
         self._shown_query = answer.query
         self._partial = answer.partial
         self.paper_list.set_results(answer.order, answer.query, keep_paper=not new_query)
@@ -343,6 +348,11 @@ class MainScreen(Screen[None]):
         return paper
 
     # -- views ----------------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        """Reorder the results by the next sort; the cursor lands on the new first paper."""
+        self.session.cycle_sort()
+        self._apply_filter(land=True)
 
     def action_toggle_view(self) -> None:
         self._switch_view(self.session.toggle_view())
