@@ -184,6 +184,13 @@ def build_parser() -> tuple[_Parser, _Parser]:
         "--deadline", type=_seconds, default=120.0, help="seconds for the whole fetch (default 120)"
     )
     fetch.add_argument(
+        "--max-mb",
+        type=_megabytes,
+        default=20,
+        metavar="MB",
+        help="refuse a page bigger than this many megabytes (default 20)",
+    )
+    fetch.add_argument(
         "--details",
         action="store_true",
         help="also look up each paper's linked models, datasets and Spaces (a request each)",
@@ -284,6 +291,12 @@ def build_parser() -> tuple[_Parser, _Parser]:
         "--export", type=Path, metavar="FILE", help="copy every readable row into this new file"
     )
     return app, commands
+
+
+def _megabytes(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1024:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1024, not {text!r}")
+    return int(text)
 
 
 def _positive(text: str) -> int:
@@ -429,6 +442,7 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         request,
         timeout=args.timeout,
         deadline=args.deadline,
+        max_bytes=args.max_mb * 1024 * 1024,
         progress=progress,
         details=args.details,
     )

@@ -118,6 +118,18 @@ def test_an_endless_body_stops_at_the_size_cap_in_bounded_memory(
     assert snapshot(isolated_home) == stocked
 
 
+def test_max_mb_sets_the_size_cap(
+    server: HostileServer, stocked: dict[str, bytes], isolated_home: Path
+) -> None:
+    server.then(endless())
+    code, out, err = run("fetch", "--date", DAY, "--max-mb", "1")
+    failed_cleanly(code, out, err, "sent more than 1 MB for one page")
+    assert snapshot(isolated_home) == stocked
+    for bad in ("0", "-1", "1.5", "2000", "x"):
+        code, out, err = run("fetch", "--date", DAY, "--max-mb", bad)
+        assert code == 2 and "--max-mb" in err and "Traceback" not in err, bad
+
+
 def test_a_trickling_body_meets_the_overall_deadline(
     server: HostileServer, stocked: dict[str, bytes], isolated_home: Path
 ) -> None:
