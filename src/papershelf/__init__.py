@@ -3,4 +3,4 @@
 Only the version lives here, so that importing the package never pulls in Textual.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
