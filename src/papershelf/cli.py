@@ -193,7 +193,8 @@ def _list_papers(
     if args.sources:
         loaded = _load(args.sources, args.year, err)
     elif session.store is not None:
-        loaded = load_library(session.store)
+        # A query reads compact rows, ranks, then reads only its matches in full.
+        loaded = load_library(session.store, compact=not query.blank)
     else:
         print(f"papershelf: warning: {session.store_error}; showing the bundled sample", file=err)
         loaded = _load([], args.year, err)

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from papershelf import export
 from papershelf.errors import UserError
 from papershelf.locations import sample_digest
-from papershelf.model import STATES, Bookmark, Paper, normalize_tags
+from papershelf.model import STATES, Bookmark, ListedPaper, Paper, normalize_tags
 from papershelf.parser import ParseWarning
 from papershelf.search import (
     Context,
@@ -32,6 +32,8 @@ from papershelf.search import (
     run_query,
 )
 from papershelf.search.cache import cache_key, library_key, load_or_build
+from papershelf.search.index import TextSource
+from papershelf.search.rowcache import load_rows, rows_path, save_rows
 from papershelf.store import Store
 from papershelf.text import ellipsize
 
@@ -57,6 +59,8 @@ class Loaded:
     """What a saved index of exactly these papers is filed under (None: not worth saving)."""
     index_path: Path | None = None
     """Where that index lives, when it has a fixed place (the library's)."""
+    abstracts: TextSource | None = None
+    """Reads the abstracts of `papers` by position when they are compact `ListedPaper`s."""
 
 
 def load(
@@ -96,24 +100,52 @@ FIRST_PAINT = 500
 """Papers of the library decoded first, so the newest days paint before the rest is read."""
 
 
+COMPACT_MIN = SCAN_ALL_LIMIT
+"""Libraries bigger than this load as compact `ListedPaper`s (the scan that stands in for
+the index reads titles only at that size, so no abstract is needed before the index)."""
+
+
 def load_library(
-    store: Store, on_first_batch: Callable[[list[Paper]], object] | None = None
+    store: Store,
+    on_first_batch: Callable[[list[Paper]], object] | None = None,
+    *,
+    compact: bool = True,
 ) -> Loaded:
     """The library, newest first, with the key of its saved index.
 
-    The generation stamp is read before the papers: a write in between makes the key older
-    than the papers, so the saved index is rebuilt next time rather than trusted wrongly.
+    A big library comes as compact `ListedPaper`s (unless not `compact`), from the rows
+    saved beside its index for this generation when there are some, else from the table;
+    `Loaded.abstracts` reads their abstracts and `Session.full` their full copies. The
+    generation stamp
+    is read before the papers: a write in between makes the key older than the papers, so the
+    saved index is rebuilt next time rather than trusted wrongly.
     """
     from papershelf.store import library_papers
 
-    if on_first_batch is not None and store.library_size() > FIRST_PAINT:
+    size = store.library_size()
+    if on_first_batch is not None and size > FIRST_PAINT:
         on_first_batch(store.library(limit=FIRST_PAINT))
     generation = store.library_generation()
-    papers = library_papers(store)
+    key, path = library_key(store.path, generation)
+    listed = None
+    if compact and size > COMPACT_MIN:
+        listed = load_rows(rows_path(path), key)
+        if listed is None:
+            listed = store.listed_papers()
+            if listed is not None and store.library_generation() == generation:
+                save_rows(rows_path(path), key, listed)
+    papers: Sequence[Paper] = library_papers(store) if listed is None else listed
     if store.library_generation() != generation:  # seeded with the sample just now
         return Loaded(papers)
-    key, path = library_key(store.path, generation)
-    return Loaded(papers, index_key=key, index_path=path)
+    abstracts = None if listed is None else _abstracts_from(store, listed)
+    return Loaded(papers, index_key=key, index_path=path, abstracts=abstracts)
+
+
+def _abstracts_from(store: Store, papers: Sequence[Paper]) -> TextSource:
+    def abstracts(positions: Sequence[int]) -> list[str]:
+        return store.library_abstracts([papers[i].id for i in positions])
+
+    return abstracts
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -264,7 +296,9 @@ class Session:
         loaded = self.loaded
 
         def build() -> tuple[Sequence[Paper], SearchIndex, FilterColumns]:
-            index = load_or_build(loaded.papers, loaded.index_key, loaded.index_path)
+            index = load_or_build(
+                loaded.papers, loaded.index_key, loaded.index_path, loaded.abstracts
+            )
             # The filter columns come after the index, not beside it: the build's temporaries
             # are gone by then, which keeps the peak memory at 100k papers down by ~10 MB.
             return loaded.papers, index, FilterColumns(loaded.papers)
@@ -340,15 +374,37 @@ class Session:
         return scan
 
     def search(self, query: Query, loaded: Loaded) -> list[Paper]:
-        """The papers of `loaded` matching `query`, best first: the CLI's one-shot query. A
-        saved index is used when it is still good (and saved when built, for the next one)."""
+        """The papers of `loaded` matching `query`, best first, in full: the CLI's one-shot
+        query. A saved index is used when it is still good (and saved when built, for the next
+        one); of a compact library only the matches are read in full."""
         papers = loaded.papers
         if query.blank:
-            return list(papers)
+            return self.full_papers(papers)
         index = None
         if query.has_text:
-            index = load_or_build(papers, loaded.index_key, loaded.index_path)
-        return [papers[i] for i in run_query(papers, query, self.context(), index)]
+            index = load_or_build(papers, loaded.index_key, loaded.index_path, loaded.abstracts)
+        order = run_query(papers, query, self.context(), index)
+        return self.full_papers([papers[i] for i in order.tolist()])
+
+    # -- compact papers ----------------------------------------------------------------------
+
+    def full(self, paper: Paper) -> Paper:
+        """`paper` with every field: a compact `ListedPaper` is read from the library (itself
+        when it cannot be, e.g. removed meanwhile or the database failed)."""
+        if not isinstance(paper, ListedPaper) or self.store is None:
+            return paper
+        try:
+            return self.store.library_papers_by_id([paper.id]).get(paper.id, paper)
+        except UserError:
+            return paper
+
+    def full_papers(self, papers: Sequence[Paper]) -> list[Paper]:
+        """`full` of each of `papers`, in order, read in a few queries."""
+        compact = [p.id for p in papers if isinstance(p, ListedPaper)]
+        if not compact or self.store is None:
+            return list(papers)
+        found = self.store.library_papers_by_id(compact)
+        return [found.get(p.id, p) if isinstance(p, ListedPaper) else p for p in papers]
 
     # -- bookmarks ---------------------------------------------------------------------------
 
@@ -377,6 +433,7 @@ class Session:
     def toggle_bookmark(self, paper: Paper) -> str:
         if paper.id in self.bookmarks:
             return self.remove_bookmark(paper)
+        paper = self.full(paper)  # the bookmark keeps a copy of every field
         self._commit(paper, "bookmark", lambda s: s.add(paper))
         return f"Bookmarked: {ellipsize(paper.title, 60)}"
 

@@ -17,7 +17,7 @@ import re
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -45,6 +45,10 @@ _CACHE_SIZE = 24
 _FORMAT = 1
 """Version of the saved file layout (`SearchIndex.save`)."""
 _PHRASE_BATCH = 2048
+
+TextSource = Callable[[Sequence[int]], list[str]]
+"""The abstracts of the papers at these positions, for papers that do not carry theirs (a
+library's `ListedPaper`s, whose abstracts stay in the database)."""
 
 
 def _title(paper: Paper) -> str:
@@ -83,8 +87,10 @@ class SearchIndex:
         papers: Sequence[Paper],
         vocabulary: Vocabulary,
         fields: list[FieldPostings],
+        abstracts: TextSource | None = None,
     ) -> None:
         self._papers = papers
+        self._abstracts = abstracts
         self._vocabulary = vocabulary
         self._fields = fields
         self._segments = segment_bounds(len(papers))
@@ -92,14 +98,25 @@ class SearchIndex:
         self._lock = threading.Lock()
 
     @classmethod
-    def build(cls, papers: Sequence[Paper], *, titles_only: bool = False) -> SearchIndex:
-        """Index every paper's title and, unless `titles_only`, its abstract."""
+    def build(
+        cls,
+        papers: Sequence[Paper],
+        *,
+        titles_only: bool = False,
+        abstracts: TextSource | None = None,
+    ) -> SearchIndex:
+        """Index every paper's title and, unless `titles_only`, its abstract (read through
+        `abstracts` when given, else from the papers)."""
         columns = [[p.title for p in papers]]
         if not titles_only:
-            columns.append([p.abstract for p in papers])
+            if abstracts is None:
+                columns.append([p.abstract for p in papers])
+            else:
+                columns.append(abstracts(range(len(papers))))
         vocabulary, fields = build_postings(columns)
+        del columns
         vocabulary.warm()
-        return cls(papers, vocabulary, fields)
+        return cls(papers, vocabulary, fields, abstracts)
 
     def __len__(self) -> int:
         return len(self._papers)
@@ -274,11 +291,15 @@ class SearchIndex:
         """
         pattern = phrase_pattern(phrase)
         text_of = _title if field == TITLE else _abstract
+        source = self._abstracts if field != TITLE else None
         waiting = np.flatnonzero(candidates)
         found = np.zeros(len(self._papers), dtype=np.bool_)
         for first in range(0, len(waiting), _PHRASE_BATCH):
             batch = waiting[first : first + _PHRASE_BATCH].tolist()
-            texts = [fold(text_of(self._papers[i])) for i in batch]
+            if source is None:
+                texts = [fold(text_of(self._papers[i])) for i in batch]
+            else:
+                texts = [fold(text) for text in source(batch)]
             found[[batch[k] for k in _matching(pattern, texts, "\0" in phrase.text)]] = True
         return found
 
@@ -312,18 +333,26 @@ class SearchIndex:
 
     @classmethod
     def load(
-        cls, path: str | os.PathLike[str], papers: Sequence[Paper], key: str
+        cls,
+        path: str | os.PathLike[str],
+        papers: Sequence[Paper],
+        key: str,
+        abstracts: TextSource | None = None,
     ) -> SearchIndex | None:
         """The index saved at `path` for these papers, or None if missing, stale or damaged."""
         try:
             with np.load(path, allow_pickle=False) as data:
-                return cls._from_arrays(dict(data.items()), papers, key)
+                return cls._from_arrays(dict(data.items()), papers, key, abstracts)
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return None
 
     @classmethod
     def _from_arrays(
-        cls, data: dict[str, npt.NDArray[np.generic]], papers: Sequence[Paper], key: str
+        cls,
+        data: dict[str, npt.NDArray[np.generic]],
+        papers: Sequence[Paper],
+        key: str,
+        abstracts: TextSource | None = None,
     ) -> SearchIndex | None:
         meta = json.loads(data["meta"].tobytes().decode())
         segments = segment_bounds(len(papers))
@@ -370,4 +399,4 @@ class SearchIndex:
             )
         vocabulary = Vocabulary(terms, cast(npt.NDArray[np.uint8], codes))
         vocabulary.warm()
-        return cls(papers, vocabulary, fields)
+        return cls(papers, vocabulary, fields, abstracts)

@@ -6,6 +6,7 @@ face; its parts live in modules of their own:
 - `schema`: tables, `SCHEMA_VERSION` and the migrations between versions
 - `connection`: opening (refusing damaged, foreign or newer files), pragmas, transactions
 - `bookmarks`, `library`, `visits`: the methods on each kind of data
+- `listing`: the library as compact list rows, and full papers by id
 - `clock`: the one source of the times the store records
 """
 
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 from papershelf.store.bookmarks import Bookmarks
 from papershelf.store.library import Library, import_sources, library_papers
+from papershelf.store.listing import Listing
 from papershelf.store.visits import Visits
 
 __all__ = ["Store", "import_sources", "library_papers"]
 
 
-class Store(Bookmarks, Library, Visits):
+class Store(Bookmarks, Library, Listing, Visits):
     """The database. Open one per process; methods are safe to call from any thread.
 
     When the file or its directory is not writable the store opens read-only: reading works,

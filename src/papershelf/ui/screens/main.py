@@ -9,6 +9,7 @@ waits for the parse only and typing never waits.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
@@ -51,6 +52,8 @@ from papershelf.ui.paper_list import PaperList
 from papershelf.urls import is_web_url
 
 READ_AFTER_S = 2.0
+FIRST_PAINT_WAIT_S = 1.0
+"""At most this long the loader waits for the first rows to be painted before reading on."""
 """A paper shown this long in the detail pane counts as read."""
 
 
@@ -91,6 +94,8 @@ class MainScreen(Screen[None]):
         """The answer shown is the titles-only scan, to be replaced by the index's."""
         self.reading: Paper | None = None
         """The paper in the detail pane whose read timer is running."""
+        self._first_painted = threading.Event()
+        """Set once the first rows are on screen (the loader waits for it, briefly)."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -137,13 +142,22 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def load_papers(self) -> None:
+        painted = threading.Event()
+
+        def first_batch(batch: list[Paper]) -> None:
+            # Let the first rows paint before reading the rest: the reading holds the GIL,
+            # and sharing it with the paint made the first paint twice as slow.
+            self.post_message(PapersPartial(batch))
+            painted.wait(FIRST_PAINT_WAIT_S)
+
+        self._first_painted = painted
         try:
             loaded = load(
                 [str(s) for s in self.sources],
                 store=self.session.store if self.session.library_mode else None,
                 year=self.year,
                 stdin_text=self.stdin_text,
-                on_first_batch=lambda batch: self.post_message(PapersPartial(batch)),
+                on_first_batch=first_batch,
             )
         except UserError as exc:
             self.post_message(LoadFailed(str(exc)))
@@ -153,12 +167,14 @@ class MainScreen(Screen[None]):
     @on(PapersPartial)
     def _papers_partial(self, message: PapersPartial) -> None:
         if self.loaded or self.session.view != VIEW_ALL:
+            self._first_painted.set()
             return
         self.paper_list.loading = False
         self.paper_list.set_papers(message.papers)
         self.paper_list.border_title = f"Papers {len(message.papers):,} so far, reading…"
         if self.focused is None:
             self.set_focus(self.paper_list)
+        self.call_after_refresh(self._first_painted.set)
 
     @on(PapersLoaded)
     def _papers_loaded(self, message: PapersLoaded) -> None:
@@ -286,9 +302,10 @@ class MainScreen(Screen[None]):
     def _show_detail(self, paper: Paper | None) -> None:
         if paper is None:
             self.detail.show(None)
-        else:
-            read = paper.id in self.session.read_ids
-            self.detail.show(paper, self.session.bookmarks.get(paper.id), read=read)
+            return
+        paper = self.session.full(paper)  # a big library's list rows are compact
+        read = paper.id in self.session.read_ids
+        self.detail.show(paper, self.session.bookmarks.get(paper.id), read=read)
 
     @on(PaperList.Selected)
     def _selected(self, message: PaperList.Selected) -> None:
@@ -302,7 +319,8 @@ class MainScreen(Screen[None]):
         paper = self.paper_list.current
         if paper is None:
             self.notify("No paper is highlighted.", severity="warning")
-        return paper
+            return None
+        return self.session.full(paper)  # every field, for copies, links and bookmarks
 
     # -- views ----------------------------------------------------------------------------
 
