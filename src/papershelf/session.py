@@ -365,7 +365,9 @@ class Session:
         lists), for a worker thread: it holds a snapshot of what it needs, taken now, so a
         later keystroke cannot change the question it answers."""
         papers, query, ctx = self.view_papers(), self.query, self.context()
-        big = len(papers) > SCAN_ALL_LIMIT
+        # Compact papers carry no abstract: a scan of them is titles only, whatever the size.
+        compact = self.view == VIEW_ALL and self.loaded.abstracts is not None
+        big = len(papers) > SCAN_ALL_LIMIT or compact
 
         def scan() -> Answer:
             order = run_query(papers, query, ctx, None, scan_titles_only=big)
