@@ -20,7 +20,7 @@ from papershelf.model import ListedPaper, Paper, make_listed_paper, paper_id
 from papershelf.search import parse_query
 from papershelf.search.rowcache import load_rows, rows_path, save_rows
 from papershelf.session import FIRST_PAINT, Session, load_library
-from papershelf.store import Store, listing
+from papershelf.store import Store, library
 
 WORDS = ["graph", "lora", "diffusion", "video", "shadow", "rank", "agent", "token", "sparse"]
 
@@ -163,13 +163,13 @@ def test_list_query_decodes_only_the_matching_papers(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     decoded: list[str] = []
-    real = listing._decode_library_paper
+    real = library._decode_library_paper
 
     def counting(paper_id: str, *args: Any) -> Paper:
         decoded.append(paper_id)
         return real(paper_id, *args)
 
-    monkeypatch.setattr(listing, "_decode_library_paper", counting)
+    monkeypatch.setattr("papershelf.store.listing._decode_library_paper", counting)
     out = io.StringIO()
     assert main(["list", "--query", '"carefully, case 1"', "-f", "tsv"], out=out) == 0
     lines = out.getvalue().splitlines()[1:]
