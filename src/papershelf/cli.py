@@ -256,7 +256,9 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"no papers in the {fetched.name}: nothing to add\n")
         return 0
     with Store() as store:  # every page arrived: one transaction
+        before = store.library_generation()
         seen, new = store.add_to_library(fetched.papers, fetched.label)
+        _record_delta(store, [[p.id for p in fetched.papers]], before)
     out.write(f"fetched {seen} papers ({fetched.name}), {new} new in your library\n")
     return 0
 
@@ -265,12 +267,24 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from papershelf.store import Store, import_sources
 
     with Store() as store:
+        before = store.library_generation()
         result, counts = import_sources(store, args.sources, year=args.year)
+        by_source: dict[str, list[str]] = {}
+        for paper in result.papers:
+            by_source.setdefault(paper.source, []).append(paper.id)
+        _record_delta(store, list(by_source.values()), before)
     for warning in result.warnings:
         print(f"papershelf: warning: {warning}", file=err)
     for source, seen, new in counts:
         out.write(f"imported {seen} papers from {source}, {new} new\n")
     return 0
+
+
+def _record_delta(store: Store, written: list[list[str]], before: int) -> None:
+    """Index what was just written as the library index's delta (see `library_index`)."""
+    from papershelf.library_index import record_delta
+
+    record_delta(store, written, before)
 
 
 def _date(paper: Paper) -> str:

@@ -19,6 +19,13 @@ import numpy.typing as npt
 
 from papershelf import export
 from papershelf.errors import UserError
+from papershelf.library_index import (
+    Segments,
+    drop_delta,
+    open_segments,
+    record_delta,
+    segmented_index,
+)
 from papershelf.locations import sample_digest
 from papershelf.model import STATES, Bookmark, ListedPaper, Paper, normalize_tags
 from papershelf.parser import ParseWarning
@@ -61,6 +68,8 @@ class Loaded:
     """Where that index lives, when it has a fixed place (the library's)."""
     abstracts: TextSource | None = None
     """Reads the abstracts of `papers` by position when they are compact `ListedPaper`s."""
+    segments: Segments | None = None
+    """The library's saved base and delta, when `papers` were put together from them."""
 
 
 def load(
@@ -127,9 +136,12 @@ def load_library(
         on_first_batch(store.library(limit=FIRST_PAINT))
     generation = store.library_generation()
     key, path = library_key(store.path, generation)
-    listed = None
+    listed: Sequence[Paper] | None = None
+    segments = None
     if compact and size > COMPACT_MIN:
         listed = load_rows(rows_path(path), key)
+        if listed is None and (opened := open_segments(store, key, path)) is not None:
+            listed, segments = opened
         if listed is None:
             listed = store.listed_papers()
             if listed is not None and store.library_generation() == generation:
@@ -138,7 +150,7 @@ def load_library(
     if store.library_generation() != generation:  # seeded with the sample just now
         return Loaded(papers)
     abstracts = None if listed is None else _abstracts_from(store, listed)
-    return Loaded(papers, index_key=key, index_path=path, abstracts=abstracts)
+    return Loaded(papers, index_key=key, index_path=path, abstracts=abstracts, segments=segments)
 
 
 def _abstracts_from(store: Store, papers: Sequence[Paper]) -> TextSource:
@@ -296,14 +308,29 @@ class Session:
         loaded = self.loaded
 
         def build() -> tuple[Sequence[Paper], SearchIndex, FilterColumns]:
-            index = load_or_build(
-                loaded.papers, loaded.index_key, loaded.index_path, loaded.abstracts
-            )
+            index = self._saved_or_built(loaded)
             # The filter columns come after the index, not beside it: the build's temporaries
             # are gone by then, which keeps the peak memory at 100k papers down by ~10 MB.
             return loaded.papers, index, FilterColumns(loaded.papers)
 
         return build
+
+    def _saved_or_built(self, loaded: Loaded) -> SearchIndex:
+        """The index of `loaded`: base and delta when they fit, else saved or built."""
+        if loaded.segments is not None and self.store is not None:
+            store = self.store
+            segmented = segmented_index(
+                loaded.segments, loaded.papers, lambda papers: _abstracts_from(store, papers)
+            )
+            if segmented is not None:
+                return segmented
+        index = load_or_build(loaded.papers, loaded.index_key, loaded.index_path, loaded.abstracts)
+        if loaded.segments is not None and loaded.index_key is not None:
+            # A new base for this generation: its rows too, and the delta is merged into it.
+            path = loaded.segments.index_path
+            save_rows(rows_path(path), loaded.index_key, loaded.papers)
+            drop_delta(path)
+        return index
 
     def set_index(
         self, papers: Sequence[Paper], index: SearchIndex, columns: FilterColumns
@@ -382,9 +409,7 @@ class Session:
         papers = loaded.papers
         if query.blank:
             return self.full_papers(papers)
-        index = None
-        if query.has_text:
-            index = load_or_build(papers, loaded.index_key, loaded.index_path, loaded.abstracts)
+        index = self._saved_or_built(loaded) if query.has_text else None
         order = run_query(papers, query, self.context(), index)
         return self.full_papers([papers[i] for i in order.tolist()])
 
@@ -526,7 +551,9 @@ class Session:
 
         store = self._writable()
         fetched = fetch_list(FetchRequest(), progress=report)
+        before = store.library_generation()
         seen, new = store.add_to_library(fetched.papers, fetched.label)
+        record_delta(store, [[p.id for p in fetched.papers]], before)
         return seen, new, load_library(store) if self.library_mode else None
 
 

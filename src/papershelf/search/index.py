@@ -138,17 +138,26 @@ class SearchIndex:
 
         Filters are not applied here (`run_query` does that); ranking is `ranking`'s.
         """
-        n_docs = len(self._papers)
         if not query.has_text:
-            return np.arange(n_docs, dtype=np.int64)
-        keep = np.ones(n_docs, dtype=np.bool_)
+            return np.arange(len(self._papers), dtype=np.int64)
+        keep, parts = self.evaluate(query)
+        hits = np.flatnonzero(keep).astype(np.int64)
+        if not parts or not len(hits) or len(parts) < len(query.words) + len(query.phrases):
+            return hits
+        return rank(hits, parts)
+
+    def evaluate(self, query: Query) -> tuple[BoolArray, list[Scores]]:
+        """Which papers match the free text of `query`, and each word's and phrase's scores
+        (fewer when nothing was left to match), unranked: `search` ranks them, and an index
+        made of segments (`search.segments`) ranks the scores of all its segments at once."""
+        keep = np.ones(len(self._papers), dtype=np.bool_)
         parts: list[Scores] = []
         # Words first, phrases (which read texts) after; once nothing is left, stop: a long
         # pasted query costs no more than its words up to the first one that matches nothing.
         elements: list[QueryWord | Phrase] = [*query.words, *query.phrases]
         for element in elements:
             if not keep.any():
-                return np.zeros(0, dtype=np.int64)
+                return keep, parts
             part = self._word(element) if isinstance(element, QueryWord) else self._phrase(element)
             keep &= part.tiers > 0
             parts.append(part)
@@ -157,10 +166,7 @@ class SearchIndex:
         for phrase in query.excluded_phrases:
             if keep.any():
                 keep &= self._phrase(phrase).tiers == 0
-        hits = np.flatnonzero(keep).astype(np.int64)
-        if not parts or not len(hits):
-            return hits
-        return rank(hits, parts)
+        return keep, parts
 
     def _cached(self, key: tuple[str, str, bool]) -> Scores | BoolArray | None:
         with self._lock:

@@ -14,6 +14,7 @@ import json
 import os
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,9 +45,10 @@ def _texts(blob: npt.NDArray[np.generic], count: int) -> list[str]:
     return parts
 
 
-def save_rows(path: Path, key: str, papers: Sequence[Paper]) -> bool:
+def save_rows(path: Path, key: str, papers: Sequence[Paper], *, base: str | None = None) -> bool:
     """Write the list rows of `papers` for `key` (atomically); False when they cannot be
-    kept (a text holding a NUL, a full or read-only disk): the next open reads the table."""
+    kept (a text holding a NUL, a full or read-only disk): the next open reads the table.
+    `base` names the key of the base a delta's rows extend."""
     if any(_SEP in p.id or _SEP in p.title or _SEP in (p.code_url or "") for p in papers):
         return False
     days = np.fromiter(
@@ -54,7 +56,7 @@ def save_rows(path: Path, key: str, papers: Sequence[Paper]) -> bool:
         dtype=np.int32,
         count=len(papers),
     )
-    meta = {"format": _FORMAT, "key": key, "papers": len(papers)}
+    meta = {"format": _FORMAT, "key": key, "papers": len(papers), "base": base}
     arrays: dict[str, npt.NDArray[np.generic]] = {
         "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
         "ids": _blob([p.id for p in papers]),
@@ -75,16 +77,42 @@ def save_rows(path: Path, key: str, papers: Sequence[Paper]) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class RowsMeta:
+    """What a rows file says about itself."""
+
+    key: str
+    papers: int
+    base: str | None
+
+
+def rows_meta(path: Path) -> RowsMeta | None:
+    """The key, size and base of the rows saved at `path` (their columns are not read)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return _meta(data["meta"])
+    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
+        return None
+
+
+def _meta(blob: npt.NDArray[np.generic]) -> RowsMeta | None:
+    meta = json.loads(blob.tobytes().decode())
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        return None
+    key, count, base = meta.get("key"), meta.get("papers"), meta.get("base")
+    if not isinstance(key, str) or not isinstance(count, int) or count < 0:
+        return None
+    return RowsMeta(key, count, base if isinstance(base, str) else None)
+
+
 def load_rows(path: Path, key: str) -> list[ListedPaper] | None:
     """The rows saved at `path` for exactly `key`, or None if missing, stale or damaged."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(data["meta"].tobytes().decode())
-            if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+            meta = _meta(data["meta"])
+            if meta is None or meta.key != key:
                 return None
-            count = meta.get("papers")
-            if meta.get("key") != key or not isinstance(count, int):
-                return None
+            count = meta.papers
             ids = _texts(data["ids"], count)
             titles = _texts(data["titles"], count)
             codes = _texts(data["code"], count)

@@ -65,6 +65,16 @@ class Listing(Database):
             return None
         return papers
 
+    def library_order(self) -> list[str]:
+        """Every library paper's id in `library()` order (the table's order index, no JSON)."""
+        with self._transaction(write=False) as db:
+            cursor = db.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(
+                "SELECT paper_id FROM library_paper ORDER BY day DESC, rank, rowid"
+            ).fetchall()
+        return [row[0] for row in rows]
+
     def library_papers_by_id(self, ids: Sequence[str]) -> dict[str, Paper]:
         """The full papers of those `ids` the library holds and can decode."""
         found: dict[str, Paper] = {}
