@@ -3,10 +3,11 @@ full papers read by id only where more than the row is shown or stored."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -214,3 +215,25 @@ def test_the_scan_before_the_index_of_compact_papers_is_titles_only_and_says_so(
     session.set_query("carefully")  # in every abstract, in no title
     answer = session.scanner()()
     assert answer.partial and not len(answer.order)
+
+
+def test_an_index_built_from_a_text_source_reads_it_a_block_at_a_time() -> None:
+    from papershelf.search import SearchIndex
+    from papershelf.search.index import _Blocks
+
+    texts = [f"text number {k} {'odd' if k % 2 else 'even'}" for k in range(10_000)]
+    calls: list[range] = []
+
+    def source(positions: Sequence[int]) -> list[str]:
+        calls.append(range(positions[0], positions[-1] + 1))
+        return [texts[i] for i in positions]
+
+    column = _Blocks(source, len(texts))
+    assert [column[i] for i in (0, 4095, 4096, 9999)] == [texts[i] for i in (0, 4095, 4096, 9999)]
+    assert max(len(c) for c in calls) <= _Blocks._SIZE
+    papers = [Paper(id=f"p{k}", title=f"Paper {k}") for k in range(len(texts))]
+    index = SearchIndex.build(papers, abstracts=source)
+    full = [dataclasses.replace(p, abstract=texts[k]) for k, p in enumerate(papers)]
+    expected = SearchIndex.build(full)
+    query = parse_query('"number 77" odd')
+    assert list(index.search(query)) == list(expected.search(query))

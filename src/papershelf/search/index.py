@@ -19,7 +19,7 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +74,37 @@ def _matching(pattern: re.Pattern[str], texts: list[str], one_by_one: bool) -> l
     return found
 
 
+class _Blocks(Sequence[str]):
+    """A text column read through a `TextSource` a block at a time, in order: building the
+    index of 100k papers then holds a few thousand abstracts, not all of them (~150 MB)."""
+
+    _SIZE = 4096
+
+    def __init__(self, source: TextSource, length: int) -> None:
+        self._source = source
+        self._length = length
+        self._start = -1
+        self._block: list[str] = []
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._length))]
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        if not self._start <= i < self._start + len(self._block):
+            self._start = i - i % self._SIZE
+            end = min(self._length, self._start + self._SIZE)
+            self._block = self._source(range(self._start, end))
+        return self._block[i - self._start]
+
+
 class SearchIndex:
     """An inverted index over the titles (and abstracts) of a fixed list of papers.
 
@@ -107,12 +138,12 @@ class SearchIndex:
     ) -> SearchIndex:
         """Index every paper's title and, unless `titles_only`, its abstract (read through
         `abstracts` when given, else from the papers)."""
-        columns = [[p.title for p in papers]]
+        columns: list[Sequence[str]] = [[p.title for p in papers]]
         if not titles_only:
             if abstracts is None:
                 columns.append([p.abstract for p in papers])
             else:
-                columns.append(abstracts(range(len(papers))))
+                columns.append(_Blocks(abstracts, len(papers)))
         vocabulary, fields = build_postings(columns)
         del columns
         vocabulary.warm()
