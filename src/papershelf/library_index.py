@@ -31,7 +31,13 @@ from papershelf.model import ListedPaper, Paper, make_listed_paper
 from papershelf.search import SearchIndex
 from papershelf.search.cache import library_key
 from papershelf.search.index import TextSource
-from papershelf.search.rowcache import load_rows, rows_meta, rows_path, save_rows
+from papershelf.search.rowcache import (
+    load_rows,
+    load_saved_rows,
+    rows_meta,
+    rows_path,
+    save_rows,
+)
 from papershelf.search.segments import SegmentedIndex
 from papershelf.search.terms import IntArray
 from papershelf.store import Store
@@ -58,36 +64,74 @@ class Segments:
     base_where: IntArray
     delta: list[ListedPaper]
     delta_where: IntArray
+    rowids: list[int]
+    """Of the papers of the whole list, in order (for saving it as the next base)."""
 
 
 def open_segments(store: Store, key: str, index_path: Path) -> tuple[list[Paper], Segments] | None:
-    """The current list, from the base and delta rows saved for `key`, or None."""
+    """The current list, from the base and delta rows saved for `key`, or None.
+
+    The rows carry the keys of the list order (day, rank, rowid), so base papers not written
+    since and the delta's papers are merged in numpy without reading the table. A base paper
+    that left the library (its title entry taken over by its arXiv id) shows as a count that
+    does not match the table's; the order is then read from the table (ids only).
+    """
     _, delta_rows_path = delta_paths(index_path)
     meta = rows_meta(delta_rows_path)
     if meta is None or meta.key != key or meta.base is None:
         return None
-    delta = load_rows(delta_rows_path, key)
-    base = load_rows(rows_path(index_path), meta.base)
+    delta = load_saved_rows(delta_rows_path, key)
+    base = load_saved_rows(rows_path(index_path), meta.base)
     if delta is None or base is None:
         return None
-    order = store.library_order()
-    in_delta = {p.id: k for k, p in enumerate(delta)}
+    in_delta = {p.id for p in delta.papers}
+    kept = np.fromiter((p.id not in in_delta for p in base.papers), np.bool_, len(base.papers))
+    kept_at = np.flatnonzero(kept)
+    days = np.concatenate((base.days[kept_at], delta.days)).astype(np.int64)
+    ranks = np.concatenate((base.ranks[kept_at], delta.ranks))
+    rowids = np.concatenate((base.rowids[kept_at], delta.rowids))
+    if len(days) == store.library_size():
+        # Newest day first (undated last), then rank, then rowid: the table's ORDER BY.
+        order = np.lexsort((rowids, ranks, -days))
+        source = np.concatenate((kept_at, len(base.papers) + np.arange(len(delta.papers))))
+        picked = source[order]
+    else:
+        found = _from_table(store, base.papers, delta.papers)
+        if found is None:
+            return None
+        picked = found
+        rowids = np.concatenate((base.rowids, delta.rowids))
+        order = picked
+    everyone = [*base.papers, *delta.papers]
+    papers: list[Paper] = [everyone[k] for k in picked.tolist()]
+    positions = np.full(len(everyone), -1, dtype=np.int64)
+    positions[picked] = np.arange(len(picked), dtype=np.int64)
+    n_base = len(base.papers)
+    segments = Segments(
+        index_path,
+        key,
+        meta.base,
+        base.papers,
+        positions[:n_base],
+        delta.papers,
+        positions[n_base:],
+        rowids[order].tolist(),
+    )
+    return papers, segments
+
+
+def _from_table(store: Store, base: list[ListedPaper], delta: list[ListedPaper]) -> IntArray | None:
+    """For each paper of the table's order, its place in base + delta (the delta's copy
+    first); None when one is in neither (written by someone who kept no delta)."""
+    in_delta = {p.id: len(base) + k for k, p in enumerate(delta)}
     in_base = {p.id: k for k, p in enumerate(base)}
-    base_where = np.full(len(base), -1, dtype=np.int64)
-    delta_where = np.full(len(delta), -1, dtype=np.int64)
-    papers: list[Paper] = []
-    for position, paper_id in enumerate(order):
-        k = in_delta.get(paper_id)
-        if k is not None:
-            delta_where[k] = position
-            papers.append(delta[k])
-            continue
-        k = in_base.get(paper_id)
+    picked: list[int] = []
+    for paper_id in store.library_order():
+        k = in_delta.get(paper_id, in_base.get(paper_id))
         if k is None:
-            return None  # written by someone who kept no delta: not ours to trust
-        base_where[k] = position
-        papers.append(base[k])
-    return papers, Segments(index_path, key, meta.base, base, base_where, delta, delta_where)
+            return None
+        picked.append(k)
+    return np.asarray(picked, dtype=np.int64)
 
 
 def segmented_index(
@@ -140,7 +184,8 @@ def record_delta(store: Store, written: Sequence[Sequence[str]], before: int) ->
         _drop(delta_index, delta_rows)
         return False
     found = store.library_papers_by_id(ids)
-    papers = [found[i] for i in ids if i in found]
+    where = store.library_rowids(ids)
+    papers = [found[i] for i in ids if i in found and i in where]
     rows = [
         make_listed_paper(p.id, p.title, p.date, p.rank, p.code_url, p.arxiv_id) for p in papers
     ]
@@ -149,7 +194,7 @@ def record_delta(store: Store, written: Sequence[Sequence[str]], before: int) ->
     except OSError:
         _drop(delta_index, delta_rows)
         return False
-    if not save_rows(delta_rows, key_after, rows, base=base_key):
+    if not save_rows(delta_rows, key_after, rows, [where[p.id] for p in papers], base=base_key):
         _drop(delta_index, delta_rows)
         return False
     return True

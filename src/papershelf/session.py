@@ -142,10 +142,10 @@ def load_library(
         listed = load_rows(rows_path(path), key)
         if listed is None and (opened := open_segments(store, key, path)) is not None:
             listed, segments = opened
-        if listed is None:
-            listed = store.listed_papers()
-            if listed is not None and store.library_generation() == generation:
-                save_rows(rows_path(path), key, listed)
+        if listed is None and (read := store.listed_papers()) is not None:
+            listed, rowids = read
+            if store.library_generation() == generation:
+                save_rows(rows_path(path), key, listed, rowids)
     papers: Sequence[Paper] = library_papers(store) if listed is None else listed
     if store.library_generation() != generation:  # seeded with the sample just now
         return Loaded(papers)
@@ -328,7 +328,7 @@ class Session:
         if loaded.segments is not None and loaded.index_key is not None:
             # A new base for this generation: its rows too, and the delta is merged into it.
             path = loaded.segments.index_path
-            save_rows(rows_path(path), loaded.index_key, loaded.papers)
+            save_rows(rows_path(path), loaded.index_key, loaded.papers, loaded.segments.rowids)
             drop_delta(path)
         return index
 

@@ -19,7 +19,7 @@ from papershelf import session as session_module
 from papershelf.cli import main
 from papershelf.model import ListedPaper, Paper, make_listed_paper, paper_id
 from papershelf.search import parse_query
-from papershelf.search.rowcache import load_rows, rows_path, save_rows
+from papershelf.search.rowcache import NO_DAY, load_rows, load_saved_rows, rows_path, save_rows
 from papershelf.session import FIRST_PAINT, Session, load_library
 from papershelf.store import Store, library
 
@@ -108,8 +108,13 @@ def test_saved_rows_round_trip(tmp_path: Path) -> None:
         make_listed_paper(p.id, p.title, p.date, p.rank, p.code_url, p.arxiv_id) for p in PAPERS
     ]
     path = tmp_path / "rows.npz"
-    assert save_rows(path, "key", papers)
+    rowids = list(range(100, 100 + len(papers)))
+    assert save_rows(path, "key", papers, rowids)
     assert load_rows(path, "key") == papers
+    saved = load_saved_rows(path, "key")
+    assert saved is not None and saved.rowids.tolist() == rowids
+    assert saved.ranks.tolist() == [p.rank for p in papers]
+    assert (saved.days == NO_DAY).tolist() == [p.date is None for p in papers]
     assert load_rows(path, "other key") is None
     assert load_rows(tmp_path / "missing.npz", "key") is None
 
@@ -195,9 +200,9 @@ def test_the_first_paint_reads_at_most_first_paint_rows_before_the_rest(
             events.append(("library", len(rows)))
             return rows
 
-        def listed() -> list[ListedPaper] | None:
+        def listed() -> tuple[list[ListedPaper], list[int]] | None:
             rows = real_listed()
-            events.append(("listed", len(rows or ())))
+            events.append(("listed", len(rows[0]) if rows else 0))
             return rows
 
         monkeypatch.setattr(store, "library", library)

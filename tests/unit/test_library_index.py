@@ -160,3 +160,29 @@ def test_a_damaged_delta_is_rebuilt_not_trusted(
     built.clear()
     _open_and_index(store)
     assert built == []
+
+
+def test_the_merged_order_breaks_ties_as_the_table_does(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = PAPERS[1], PAPERS[2]
+    twins = [
+        dataclasses.replace(_paper(500 + k), date=first.date, rank=first.rank) for k in range(3)
+    ]
+    moved = dataclasses.replace(second, date=first.date, rank=first.rank, abstract="Moved.")
+    assert _add(store, [twins[0], moved, twins[1]])
+    assert _add(store, [twins[2]])
+
+    read_order: list[bool] = []
+    real_order = Store.library_order
+
+    def order(self: Store) -> list[str]:
+        read_order.append(True)
+        return real_order(self)
+
+    monkeypatch.setattr(Store, "library_order", order)
+    loaded, index = _open_and_index(store)
+    assert isinstance(index, SegmentedIndex)
+    assert not read_order, "the rows' order keys answered, not the table"
+    assert [p.id for p in loaded.papers] == [p.id for p in store.library()]
+    assert _answers(loaded, index, "moved") == [second.id]

@@ -26,7 +26,8 @@ _FORMAT = 1
 _SEP = "\0"
 """Joins the texts of a column: no id, title or link holds a NUL (controls are stripped)."""
 _EPOCH = dt.date(1970, 1, 1)
-_NO_DAY = np.iinfo(np.int32).min
+NO_DAY = np.iinfo(np.int32).min
+"""The day stored for an undated paper (sorts after every real day, newest first)."""
 
 
 def rows_path(index_path: Path) -> Path:
@@ -45,14 +46,24 @@ def _texts(blob: npt.NDArray[np.generic], count: int) -> list[str]:
     return parts
 
 
-def save_rows(path: Path, key: str, papers: Sequence[Paper], *, base: str | None = None) -> bool:
-    """Write the list rows of `papers` for `key` (atomically); False when they cannot be
-    kept (a text holding a NUL, a full or read-only disk): the next open reads the table.
-    `base` names the key of the base a delta's rows extend."""
+def save_rows(
+    path: Path,
+    key: str,
+    papers: Sequence[Paper],
+    rowids: Sequence[int],
+    *,
+    base: str | None = None,
+) -> bool:
+    """Write the list rows of `papers` (with their database rowids, the order's last key) for
+    `key` (atomically); False when they cannot be kept (a text holding a NUL, a full or
+    read-only disk): the next open reads the table. `base` names the key of the base a
+    delta's rows extend."""
+    if len(rowids) != len(papers):
+        raise ValueError("one rowid per paper")
     if any(_SEP in p.id or _SEP in p.title or _SEP in (p.code_url or "") for p in papers):
         return False
     days = np.fromiter(
-        (_NO_DAY if p.date is None else (p.date - _EPOCH).days for p in papers),
+        (NO_DAY if p.date is None else (p.date - _EPOCH).days for p in papers),
         dtype=np.int32,
         count=len(papers),
     )
@@ -65,6 +76,7 @@ def save_rows(path: Path, key: str, papers: Sequence[Paper], *, base: str | None
         "arxiv": _blob([p.arxiv_id or "" for p in papers]),
         "days": days,
         "ranks": np.fromiter((p.rank for p in papers), dtype=np.int64, count=len(papers)),
+        "rowids": np.asarray(rowids, dtype=np.int64).reshape(len(papers)),
     }
     temporary = path.with_name(path.name + ".tmp")
     try:
@@ -105,8 +117,25 @@ def _meta(blob: npt.NDArray[np.generic]) -> RowsMeta | None:
     return RowsMeta(key, count, base if isinstance(base, str) else None)
 
 
+@dataclass(frozen=True, slots=True)
+class SavedRows:
+    """Saved rows with the keys of the library order: day (`NO_DAY` when undated), rank and
+    rowid, so rows of a base and a delta can be put in order without reading the table."""
+
+    papers: list[ListedPaper]
+    days: npt.NDArray[np.int32]
+    ranks: npt.NDArray[np.int64]
+    rowids: npt.NDArray[np.int64]
+
+
 def load_rows(path: Path, key: str) -> list[ListedPaper] | None:
     """The rows saved at `path` for exactly `key`, or None if missing, stale or damaged."""
+    saved = load_saved_rows(path, key)
+    return None if saved is None else saved.papers
+
+
+def load_saved_rows(path: Path, key: str) -> SavedRows | None:
+    """`load_rows` with the order keys."""
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = _meta(data["meta"])
@@ -117,15 +146,15 @@ def load_rows(path: Path, key: str) -> list[ListedPaper] | None:
             titles = _texts(data["titles"], count)
             codes = _texts(data["code"], count)
             arxiv = _texts(data["arxiv"], count)
-            days, ranks = data["days"], data["ranks"]
-            if days.dtype != np.int32 or ranks.dtype != np.int64:
+            days, ranks, rowids = data["days"], data["ranks"], data["rowids"]
+            if days.dtype != np.int32 or ranks.dtype != np.int64 or rowids.dtype != np.int64:
                 return None
-            if days.shape != (count,) or ranks.shape != (count,):
+            if days.shape != (count,) or ranks.shape != (count,) or rowids.shape != (count,):
                 return None
             day_list, rank_list = days.tolist(), ranks.tolist()
     except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
         return None
-    dates: dict[int, dt.date | None] = {_NO_DAY: None}
+    dates: dict[int, dt.date | None] = {NO_DAY: None}
     papers: list[ListedPaper] = []
     append = papers.append
     try:
@@ -138,4 +167,4 @@ def load_rows(path: Path, key: str) -> list[ListedPaper] | None:
             append(make_listed_paper(paper_id, title, date, rank, code or None, arxiv_id or None))
     except OverflowError:
         return None
-    return papers
+    return SavedRows(papers, days, ranks, rowids)

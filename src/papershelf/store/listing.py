@@ -18,7 +18,7 @@ from papershelf.store.library import _decode_library_paper
 
 _LISTED_SQL = """
     SELECT paper_id, json_extract(paper, '$.id'), json_extract(paper, '$.title'), day, rank,
-           json_extract(paper, '$.code_url'), json_extract(paper, '$.arxiv_id')
+           json_extract(paper, '$.code_url'), json_extract(paper, '$.arxiv_id'), rowid
     FROM library_paper ORDER BY day DESC, rank, rowid
 """
 _CHUNK = 500
@@ -28,12 +28,13 @@ _CHUNK = 500
 class Listing(Database):
     """The `Store` methods that read the library as compact rows and fetch papers by id."""
 
-    def listed_papers(self) -> list[ListedPaper] | None:
-        """Every library paper as a `ListedPaper`, in `library()` order; None when any row is
-        odd (damaged JSON, a mismatched id, a bad day), so the caller falls back to `library()`,
-        which skips and names damaged rows."""
+    def listed_papers(self) -> tuple[list[ListedPaper], list[int]] | None:
+        """Every library paper as a `ListedPaper`, in `library()` order, and each one's rowid
+        (the order's last key); None when any row is odd (damaged JSON, a mismatched id, a bad
+        day), so the caller falls back to `library()`, which skips and names damaged rows."""
         days: dict[str, dt.date] = {}
         papers: list[ListedPaper] = []
+        rowids: list[int] = []
         append = papers.append
         with self._transaction(write=False) as db:
             cursor = db.cursor()
@@ -43,7 +44,7 @@ class Listing(Database):
             except DAMAGE_ERRORS:
                 return None
         try:
-            for paper_id, stored_id, title, day, rank, code_url, arxiv_id in rows:
+            for paper_id, stored_id, title, day, rank, code_url, arxiv_id, rowid in rows:
                 if stored_id != paper_id or not isinstance(title, str) or type(rank) is not int:
                     return None
                 date = None
@@ -61,9 +62,23 @@ class Listing(Database):
                         arxiv_id if isinstance(arxiv_id, str) and arxiv_id else None,
                     )
                 )
+                rowids.append(rowid)
         except (TypeError, ValueError):
             return None
-        return papers
+        return papers, rowids
+
+    def library_rowids(self, ids: Sequence[str]) -> dict[str, int]:
+        """The rowid (the library order's last key) of those of `ids` the library holds."""
+        found: dict[str, int] = {}
+        with self._transaction(write=False) as db:
+            cursor = db.cursor()
+            cursor.row_factory = None
+            for start in range(0, len(ids), _CHUNK):
+                chunk = list(ids[start : start + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT paper_id, rowid FROM library_paper WHERE paper_id IN ({marks})"
+                found.update(cursor.execute(sql, chunk).fetchall())
+        return found
 
     def library_order(self) -> list[str]:
         """Every library paper's id in `library()` order (the table's order index, no JSON)."""
