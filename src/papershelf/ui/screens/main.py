@@ -52,9 +52,9 @@ from papershelf.ui.paper_list import PaperList
 from papershelf.urls import is_web_url
 
 READ_AFTER_S = 2.0
+"""A paper shown this long in the detail pane counts as read."""
 FIRST_PAINT_WAIT_S = 1.0
 """At most this long the loader waits for the first rows to be painted before reading on."""
-"""A paper shown this long in the detail pane counts as read."""
 
 
 class MainScreen(Screen[None]):
