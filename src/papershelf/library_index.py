@@ -13,8 +13,9 @@ far, in well under a second, instead of making the next open rebuild 100k papers
 paper's row from the delta or else the base, and `segmented_index` maps both indexes onto
 that order. Anything that does not fit exactly (a missing or damaged file, a generation
 written by someone else meanwhile, a paper in neither) gives None: the caller rebuilds in the
-background as before. A delta past `MERGE_RATIO` of the base is dropped instead of grown, so
-the next open builds a new base (the merge), in the background while the titles scan serves.
+background as before. A delta past `MERGE_RATIO` of the base (or `DELTA_MAX` papers) is
+dropped instead of grown, so the next open builds a new base (the merge), in the background
+while the titles scan serves.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ from papershelf.store.library import IMPORT_BATCH
 
 MERGE_RATIO = 0.1
 """A delta may hold up to this fraction of the base's papers; past it the base is rebuilt."""
+DELTA_MAX = 5000
+"""And at most this many papers: every write re-indexes the whole delta (~0.1 s per 1000
+papers), so a bigger one would make small imports slow."""
 
 
 def delta_paths(index_path: Path) -> tuple[Path, Path]:
@@ -180,7 +184,7 @@ def record_delta(store: Store, written: Sequence[Sequence[str]], before: int) ->
         _drop(delta_index, delta_rows)
         return False
     ids = list(dict.fromkeys([*earlier, *ids]))
-    if len(ids) > MERGE_RATIO * base_meta.papers:
+    if len(ids) > min(MERGE_RATIO * base_meta.papers, DELTA_MAX):
         _drop(delta_index, delta_rows)
         return False
     found = store.library_papers_by_id(ids)

@@ -144,6 +144,13 @@ def test_a_delta_past_the_ratio_is_merged_by_the_next_open(
     assert built == [len(PAPERS) + len(many)], "the new base is used as is"
 
 
+def test_a_delta_is_also_capped_in_papers(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(library_index, "DELTA_MAX", 12)
+    assert _add(store, NEW)  # 10
+    assert not _add(store, [_paper(600), _paper(601), _paper(602)]), "13 > 12"
+    assert load_library(store).segments is None
+
+
 def test_a_damaged_delta_is_rebuilt_not_trusted(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
