@@ -200,7 +200,8 @@ def _list_papers(
         loaded = _load([], args.year, err)
     if query.filters and session.store is None:
         print(f"papershelf: warning: {session.store_error}; filters see no bookmarks", file=err)
-    return session.search(query, loaded)
+    # The plain listing prints only what a compact row holds: no paper is read in full.
+    return session.search(query, loaded, full=args.format != "text")
 
 
 def _warn_damage(store: Store | None, err: TextIO) -> None:

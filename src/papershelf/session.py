@@ -402,16 +402,16 @@ class Session:
 
         return scan
 
-    def search(self, query: Query, loaded: Loaded) -> list[Paper]:
-        """The papers of `loaded` matching `query`, best first, in full: the CLI's one-shot
-        query. A saved index is used when it is still good (and saved when built, for the next
-        one); of a compact library only the matches are read in full."""
+    def search(self, query: Query, loaded: Loaded, *, full: bool = True) -> list[Paper]:
+        """The papers of `loaded` matching `query`, best first: the CLI's one-shot query. A
+        saved index is used when it is still good (and saved when built, for the next one); of
+        a compact library only the matches are read in full (none unless `full`)."""
         papers = loaded.papers
-        if query.blank:
-            return self.full_papers(papers)
-        index = self._saved_or_built(loaded) if query.has_text else None
-        order = run_query(papers, query, self.context(), index)
-        return self.full_papers([papers[i] for i in order.tolist()])
+        found = list(papers)
+        if not query.blank:
+            index = self._saved_or_built(loaded) if query.has_text else None
+            found = [papers[i] for i in run_query(papers, query, self.context(), index).tolist()]
+        return self.full_papers(found) if full else found
 
     # -- compact papers ----------------------------------------------------------------------
 

@@ -182,6 +182,15 @@ def test_list_query_decodes_only_the_matching_papers(
     expected = [p for p in PAPERS if p.abstract.endswith(" case 1.")]
     assert sorted(line.split("\t")[0] for line in lines) == sorted(p.id for p in expected)
     assert sorted(decoded) == sorted(p.id for p in expected), "only the matches, in full"
+    decoded.clear()
+    out = io.StringIO()
+    assert main(["list", "--query", "carefully"], out=out) == 0
+    assert len(out.getvalue().splitlines()) == len(PAPERS) and not decoded, "rows suffice"
+    by_title = {p.title: p for p in PAPERS}
+    for line in out.getvalue().splitlines():
+        title = line.split(maxsplit=2)[2].split("  <")[0]
+        code = by_title[title].code_url
+        assert line.endswith(f"  <{code}>") if code else not line.endswith(">")
 
 
 def test_the_first_paint_reads_at_most_first_paint_rows_before_the_rest(
