@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +29,6 @@ from papershelf.library_index import (
 )
 from papershelf.locations import sample_digest
 from papershelf.model import STATES, Bookmark, ListedPaper, Paper, normalize_tags
-from papershelf.parser import ParseWarning
 from papershelf.search import (
     Context,
     FilterColumns,
@@ -42,6 +42,9 @@ from papershelf.search.cache import cache_key, library_key, load_or_build
 from papershelf.search.index import TextSource
 from papershelf.search.rowcache import load_rows, rows_path, save_rows
 from papershelf.store import Store
+
+if TYPE_CHECKING:
+    from papershelf.parser import ParseWarning  # the parser is imported only to parse
 from papershelf.text import ellipsize
 
 IntArray = npt.NDArray[np.int64]
