@@ -21,9 +21,9 @@ What it does, with `PAPERSHELF_HOME` a fresh temporary directory for each size:
    over the same papers (one line per paper: title and abstract);
 6. the reference: an empty Textual app (bench/empty_app.py) under the same `run_test`.
 
-Peak RSS is the child's `ru_maxrss`. With `--write`, the section "Library (the everyday
-path)" at the top of bench/RESULTS.md is replaced (or inserted); the JSON of every figure is
-written to bench/out/library-N.json either way.
+Peak RSS is the child's `VmHWM` (its `ru_maxrss` where there is no /proc). With `--write`,
+the section "Library (the everyday path)" at the top of bench/RESULTS.md is replaced (or
+inserted); the JSON of every figure is written to bench/out/library-N.json either way.
 """
 
 from __future__ import annotations
@@ -60,6 +60,16 @@ SECTION = "## Library (the everyday path)"
 
 
 def _rss_mb() -> float:
+    """This process's peak RSS. `VmHWM` where there is /proc: `ru_maxrss` also counts the
+    pages the child inherited from the parent at fork (Linux keeps that high-water mark
+    across exec), so a parent that had just captured fzf's 100k output lines made every
+    later child read as big as the parent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 

@@ -392,14 +392,16 @@ def _list_papers(
     if args.sources:
         loaded = _load(args.sources, args.year, err)
     elif session.store is not None:
-        loaded = load_library(session.store, hidden=args.hidden)
+        # A query reads compact rows, ranks, then reads only its matches in full.
+        loaded = load_library(session.store, hidden=args.hidden, compact=not query.blank)
     else:
         print(f"papershelf: warning: {session.store_error}; showing the bundled sample", file=err)
         loaded = _load([], args.year, err)
     if query.filters and session.store is None:
         print(f"papershelf: warning: {session.store_error}; filters see no bookmarks", file=err)
     session.sort = args.sort
-    return session.search(query, loaded)
+    # The plain listing prints only what a compact row holds: no paper is read in full.
+    return session.search(query, loaded, full=args.format != "text")
 
 
 def _warn_damage(store: Store | None, err: TextIO) -> None:
@@ -456,7 +458,9 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"no papers in the {fetched.name}: nothing to add\n")
         return 0
     with Store() as store:  # every page arrived: one transaction
+        before = store.library_generation()
         seen, new = store.add_to_library(fetched.papers, fetched.label)
+        _record_delta(store, [[p.id for p in fetched.papers]], before)
     out.write(f"fetched {seen} papers ({fetched.name}), {new} new in your library\n")
     return 0
 
@@ -468,7 +472,12 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from papershelf.store import Store, import_sources
 
     with Store() as store:
+        before = store.library_generation()
         result, counts = import_sources(store, args.sources, year=args.year)
+        by_source: dict[str, list[str]] = {}
+        for paper in result.papers:
+            by_source.setdefault(paper.source, []).append(paper.id)
+        _record_delta(store, list(by_source.values()), before)
         for warning in result.warnings:
             print(f"papershelf: warning: {warning}", file=err)
         for source, seen, new in counts:
@@ -591,6 +600,13 @@ def cmd_library(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _record_delta(store: Store, written: list[list[str]], before: int) -> None:
+    """Index what was just written as the library index's delta (see `library_index`)."""
+    from papershelf.library_index import record_delta
+
+    record_delta(store, written, before)
 
 
 def _date(paper: Paper) -> str:

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -375,3 +375,45 @@ def parse_time(value: object, field: str) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)
+
+
+# --- compact records --------------------------------------------------------------------------
+
+
+class ListedPaper(Paper):
+    """A paper as the list shows it: id, title, day, rank, code and arXiv links; every other
+    field at its default until the full paper is read (`Session.full`).
+
+    A 100k-paper library decodes in a fraction of the time and memory of full papers, and the
+    abstract stays in the database until the detail pane, a copy or a bookmark needs it. Code
+    that shows or stores more than the list row must resolve it first.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        """The default of a field the list does not carry (its slot was never filled)."""
+        try:
+            return _UNLISTED[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+_LISTED = ("id", "title", "date", "rank", "code_url", "arxiv_id")
+_LISTED_SET = tuple(getattr(Paper, name).__set__ for name in _LISTED)
+_UNLISTED: dict[str, Any] = {f.name: f.default for f in fields(Paper) if f.name not in _LISTED}
+
+
+def make_listed_paper(
+    id: str, title: str, date: dt.date | None, rank: int, code_url: str | None, arxiv_id: str | None
+) -> ListedPaper:
+    """A `ListedPaper`, built through the slots' descriptors like `make_paper` (bulk loading)."""
+    paper: ListedPaper = object.__new__(ListedPaper)
+    s0, s1, s2, s3, s4, s5 = _LISTED_SET
+    s0(paper, id)
+    s1(paper, title)
+    s2(paper, date)
+    s3(paper, rank)
+    s4(paper, code_url)
+    s5(paper, arxiv_id)
+    return paper

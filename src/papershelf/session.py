@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,9 +23,23 @@ import numpy.typing as npt
 from papershelf import export, links
 from papershelf.errors import UserError
 from papershelf.layout import PaneLayout
+from papershelf.library_index import (
+    Segments,
+    drop_delta,
+    open_segments,
+    record_delta,
+    segmented_index,
+)
 from papershelf.locations import sample_digest
-from papershelf.model import STATES, Bookmark, Paper, check_state, clean_note, normalize_tags
-from papershelf.parser import ParseWarning
+from papershelf.model import (
+    STATES,
+    Bookmark,
+    ListedPaper,
+    Paper,
+    check_state,
+    clean_note,
+    normalize_tags,
+)
 from papershelf.search import (
     Context,
     FilterColumns,
@@ -36,12 +50,17 @@ from papershelf.search import (
     run_query,
 )
 from papershelf.search.cache import cache_key, library_key, load_or_build
+from papershelf.search.index import TextSource
+from papershelf.search.rowcache import load_rows, rows_path, save_rows
 from papershelf.search.similar import recommend, similar
 from papershelf.search.sort import DEFAULT_SORT, TEXT_SORT, SortKeys, next_sort
 from papershelf.store import Store, clock
 from papershelf.text import ellipsize
 from papershelf.urls import referenced_arxiv_id
 from papershelf.writes import Change, Marks, Undo, no_change
+
+if TYPE_CHECKING:
+    from papershelf.parser import ParseWarning  # the parser is imported only to parse
 
 IntArray = npt.NDArray[np.int64]
 
@@ -78,6 +97,10 @@ class Loaded:
     """What a saved index of exactly these papers is filed under (None: not worth saving)."""
     index_path: Path | None = None
     """Where that index lives, when it has a fixed place (the library's)."""
+    abstracts: TextSource | None = None
+    """Reads the abstracts of `papers` by position when they are compact `ListedPaper`s."""
+    segments: Segments | None = None
+    """The library's saved base and delta, when `papers` were put together from them."""
 
 
 def load(
@@ -117,33 +140,61 @@ FIRST_PAINT = 500
 """Papers of the library decoded first, so the newest days paint before the rest is read."""
 
 
+COMPACT_MIN = SCAN_ALL_LIMIT
+"""Libraries bigger than this load as compact `ListedPaper`s (the scan that stands in for
+the index reads titles only at that size, so no abstract is needed before the index)."""
+
+
 def load_library(
     store: Store,
     on_first_batch: Callable[[list[Paper]], object] | None = None,
     *,
     hidden: bool = False,
+    compact: bool = True,
 ) -> Loaded:
     """The library, newest first, with the key of its saved index; hidden papers left out
     (with `hidden`, only they, and no index key).
 
-    The generation stamp is read before the papers and the hidden set: a write in between
-    makes the key older than the papers, so the saved index is rebuilt next time rather
-    than trusted wrongly.
+    A big library comes as compact `ListedPaper`s (unless not `compact`), from the rows
+    saved beside its index for this generation when there are some, else from the table;
+    `Loaded.abstracts` reads their abstracts and `Session.full` their full copies. The
+    generation stamp is read before the papers and the hidden set: a write in between makes
+    the key older than the papers, so the saved index is rebuilt next time rather than
+    trusted wrongly.
     """
     from papershelf.store import library_papers
 
-    if on_first_batch is not None and not hidden and store.library_size() > FIRST_PAINT:
+    size = store.library_size()
+    if on_first_batch is not None and not hidden and size > FIRST_PAINT:
         on_first_batch(_listed(store.library(limit=FIRST_PAINT), store.hidden_ids()))
     generation = store.library_generation()
     hidden_ids = store.hidden_ids()
-    papers = library_papers(store)
     if hidden:
-        return Loaded([p for p in papers if p.id in hidden_ids])
-    papers = _listed(papers, hidden_ids)
+        return Loaded([p for p in library_papers(store) if p.id in hidden_ids])
+    key, path = library_key(store.path, generation)
+    listed: Sequence[Paper] | None = None
+    segments = None
+    if compact and size > COMPACT_MIN:  # the compact rows leave hidden papers out already
+        listed = load_rows(rows_path(path), key)
+        if listed is None and (opened := open_segments(store, key, path)) is not None:
+            listed, segments = opened
+        if listed is None and (read := store.listed_papers()) is not None:
+            listed, rowids = read
+            if store.library_generation() == generation:
+                save_rows(rows_path(path), key, listed, rowids)
+    papers: Sequence[Paper]
+    papers = _listed(library_papers(store), hidden_ids) if listed is None else listed
     if store.library_generation() != generation:  # seeded with the sample just now
         return Loaded(papers)
-    key, path = library_key(store.path, generation)
-    return Loaded(papers, index_key=key, index_path=path)
+    abstracts = None if listed is None else _abstracts_from(store, listed)
+    return Loaded(papers, index_key=key, index_path=path, abstracts=abstracts, segments=segments)
+
+
+def _abstracts_from(store: Store, papers: Sequence[Paper]) -> TextSource:
+    def abstracts(positions: Sequence[int]) -> list[str]:
+        return store.library_abstracts([papers[i].id for i in positions])
+
+    return abstracts
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,12 +449,29 @@ class Session:
 
         def build() -> tuple[Sequence[Paper], SearchIndex, FilterColumns]:
             keys.warm(DEFAULT_SORT)  # the order of the unfiltered list, before it is needed
-            index = load_or_build(loaded.papers, loaded.index_key, loaded.index_path)
+            index = self._saved_or_built(loaded)
             # The filter columns come after the index, not beside it: the build's temporaries
             # are gone by then, which keeps the peak memory at 100k papers down by ~10 MB.
             return loaded.papers, index, FilterColumns(loaded.papers)
 
         return build
+
+    def _saved_or_built(self, loaded: Loaded) -> SearchIndex:
+        """The index of `loaded`: base and delta when they fit, else saved or built."""
+        if loaded.segments is not None and self.store is not None:
+            store = self.store
+            segmented = segmented_index(
+                loaded.segments, loaded.papers, lambda papers: _abstracts_from(store, papers)
+            )
+            if segmented is not None:
+                return segmented
+        index = load_or_build(loaded.papers, loaded.index_key, loaded.index_path, loaded.abstracts)
+        if loaded.segments is not None and loaded.index_key is not None:
+            # A new base for this generation: its rows too, and the delta is merged into it.
+            path = loaded.segments.index_path
+            save_rows(rows_path(path), loaded.index_key, loaded.papers, loaded.segments.rowids)
+            drop_delta(path)
+        return index
 
     def set_index(
         self, papers: Sequence[Paper], index: SearchIndex, columns: FilterColumns
@@ -576,7 +644,9 @@ class Session:
         later keystroke cannot change the question it answers."""
         papers, query, ctx = self.view_papers(), self.query, self.context()
         keys = self._view_sort_keys()
-        big = len(papers) > SCAN_ALL_LIMIT
+        # Compact papers carry no abstract: a scan of them is titles only, whatever the size.
+        compact = self.view == VIEW_ALL and self.loaded.abstracts is not None
+        big = len(papers) > SCAN_ALL_LIMIT or compact
         hidden = self.hidden_rows
         hidden = hidden.copy() if hidden is not None and self.view == VIEW_ALL else None
 
@@ -586,19 +656,39 @@ class Session:
 
         return scan
 
-    def search(self, query: Query, loaded: Loaded) -> list[Paper]:
+    def search(self, query: Query, loaded: Loaded, *, full: bool = True) -> list[Paper]:
         """The papers of `loaded` matching `query`, best first: the CLI's one-shot query. A
-        saved index is used when it is still good (and saved when built, for the next one)."""
+        saved index is used when it is still good (and saved when built, for the next one); of
+        a compact library only the matches are read in full (none unless `full`)."""
         papers = loaded.papers
         keys = SortKeys(papers)
         if query.blank:
             order = np.arange(len(papers), dtype=np.int64)
         else:
-            index = None
-            if query.needs_index:
-                index = load_or_build(papers, loaded.index_key, loaded.index_path)
+            index = self._saved_or_built(loaded) if query.needs_index else None
             order = run_query(papers, query, self.context(), index)
-        return [papers[i] for i in self._sorted(order, query, keys)]
+        found = [papers[i] for i in self._sorted(order, query, keys)]
+        return self.full_papers(found) if full else found
+
+    # -- compact papers ----------------------------------------------------------------------
+
+    def full(self, paper: Paper) -> Paper:
+        """`paper` with every field: a compact `ListedPaper` is read from the library (itself
+        when it cannot be, e.g. removed meanwhile or the database failed)."""
+        if not isinstance(paper, ListedPaper) or self.store is None:
+            return paper
+        try:
+            return self.store.library_papers_by_id([paper.id]).get(paper.id, paper)
+        except UserError:
+            return paper
+
+    def full_papers(self, papers: Sequence[Paper]) -> list[Paper]:
+        """`full` of each of `papers`, in order, read in a few queries."""
+        compact = [p.id for p in papers if isinstance(p, ListedPaper)]
+        if not compact or self.store is None:
+            return list(papers)
+        found = self.store.library_papers_by_id(compact)
+        return [found.get(p.id, p) if isinstance(p, ListedPaper) else p for p in papers]
 
     # -- discovery ---------------------------------------------------------------------------
 
@@ -740,6 +830,7 @@ class Session:
     def toggle_bookmark(self, paper: Paper) -> Change:
         if paper.id in self.bookmarks:
             return self.remove_bookmark(paper)
+        paper = self.full(paper)  # the bookmark keeps a copy of every field
         now = clock.now()
         bookmark = Bookmark(paper, "to-read", "", (), now, now)
 
@@ -990,7 +1081,9 @@ class Session:
         fetched = fetch_list(FetchRequest(), progress=report)
         if cancelled():
             raise UserError("the fetch was cancelled; nothing was stored")
+        before = store.library_generation()
         seen, new = store.add_to_library(fetched.papers, fetched.label)
+        record_delta(store, [[p.id for p in fetched.papers]], before)
         self.new_ids = frozenset(store.new_ids())  # the papers just added are new at once
         return seen, new, load_library(store) if self.library_mode else None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -346,9 +347,9 @@ def test_the_library_index_is_saved_and_trusted_only_for_its_generation(
     built: list[int] = []
     real_build = SearchIndex.build
 
-    def counting_build(papers: Sequence[Paper]) -> SearchIndex:
+    def counting_build(papers: Sequence[Paper], **options: Any) -> SearchIndex:
         built.append(len(papers))
-        return real_build(papers)
+        return real_build(papers, **options)
 
     monkeypatch.setattr(SearchIndex, "build", staticmethod(counting_build))
     with Store() as store:

@@ -18,7 +18,7 @@ from pathlib import Path
 from papershelf import __version__
 from papershelf.locations import data_dir
 from papershelf.model import Paper
-from papershelf.search.index import SearchIndex
+from papershelf.search.index import SearchIndex, TextSource
 
 MIN_PAPERS = 2_000
 """Smaller lists index in well under a second: not worth a file."""
@@ -54,16 +54,20 @@ def cache_path(key: str) -> Path:
 
 
 def load_or_build(
-    papers: Sequence[Paper], key: str | None, path: Path | None = None
+    papers: Sequence[Paper],
+    key: str | None,
+    path: Path | None = None,
+    abstracts: TextSource | None = None,
 ) -> SearchIndex:
-    """The saved index for `key` if it is still good, else a new one (saved when worth it)."""
+    """The saved index for `key` if it is still good, else a new one (saved when worth it).
+    `abstracts` reads the papers' abstracts when they do not carry them (`SearchIndex`)."""
     if key is None or len(papers) < MIN_PAPERS:
-        return SearchIndex.build(papers)
+        return SearchIndex.build(papers, abstracts=abstracts)
     path = path or cache_path(key)
-    index = SearchIndex.load(path, papers, key)
+    index = SearchIndex.load(path, papers, key, abstracts)
     if index is not None:
         return index
-    index = SearchIndex.build(papers)
+    index = SearchIndex.build(papers, abstracts=abstracts)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _drop_stale(path.parent)

@@ -18,9 +18,9 @@ import re
 import threading
 import zipfile
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +53,10 @@ AUTHOR_SEPARATOR = "; "
 """Between the names of the authors field: no phrase spans it (a phrase's words are separated
 by blanks only), so `"dao albert"` cannot join two people's names."""
 _PHRASE_BATCH = 2048
+
+TextSource = Callable[[Sequence[int]], list[str]]
+"""The abstracts of the papers at these positions, for papers that do not carry theirs (a
+library's `ListedPaper`s, whose abstracts stay in the database)."""
 
 
 def _title(paper: Paper) -> str:
@@ -90,6 +94,37 @@ def _holds_all(tokens: list[str], matched: list[set[str]]) -> bool:
     return all(any(token in terms for token in tokens) for terms in matched)
 
 
+class _Blocks(Sequence[str]):
+    """A text column read through a `TextSource` a block at a time, in order: building the
+    index of 100k papers then holds a few thousand abstracts, not all of them (~150 MB)."""
+
+    _SIZE = 4096
+
+    def __init__(self, source: TextSource, length: int) -> None:
+        self._source = source
+        self._length = length
+        self._start = -1
+        self._block: list[str] = []
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._length))]
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        if not self._start <= i < self._start + len(self._block):
+            self._start = i - i % self._SIZE
+            end = min(self._length, self._start + self._SIZE)
+            self._block = self._source(range(self._start, end))
+        return self._block[i - self._start]
+
+
 class SearchIndex:
     """An inverted index over the titles, author names (and abstracts) of a fixed list of papers.
 
@@ -103,10 +138,12 @@ class SearchIndex:
         papers: Sequence[Paper],
         vocabulary: Vocabulary,
         fields: list[FieldPostings],
+        abstracts: TextSource | None = None,
         *,
         titles_only: bool = False,
     ) -> None:
         self._papers = papers
+        self._abstracts = abstracts
         self._vocabulary = vocabulary
         self._fields = fields
         self._titles_only = titles_only
@@ -116,14 +153,32 @@ class SearchIndex:
         self._by_arxiv_id: dict[str, list[int]] | None = None
 
     @classmethod
-    def build(cls, papers: Sequence[Paper], *, titles_only: bool = False) -> SearchIndex:
-        """Index every paper's title, authors and, unless `titles_only`, its abstract (the
-        abstract field is then empty, so that every index has its fields in the same places)."""
-        abstracts = [""] * len(papers) if titles_only else [p.abstract for p in papers]
-        columns = [[_title(p) for p in papers], abstracts, [_authors(p) for p in papers]]
+    def build(
+        cls,
+        papers: Sequence[Paper],
+        *,
+        titles_only: bool = False,
+        abstracts: TextSource | None = None,
+    ) -> SearchIndex:
+        """Index every paper's title, authors and, unless `titles_only`, its abstract (read
+        through `abstracts` when given, else from the papers). A titles-only index keeps an
+        empty abstract field, so that every index has its fields in the same places."""
+        abstract_column: Sequence[str]
+        if titles_only:
+            abstract_column = [""] * len(papers)
+        elif abstracts is None:
+            abstract_column = [p.abstract for p in papers]
+        else:
+            abstract_column = _Blocks(abstracts, len(papers))
+        columns: list[Sequence[str]] = [
+            [_title(p) for p in papers],
+            abstract_column,
+            [_authors(p) for p in papers],
+        ]
         vocabulary, fields = build_postings(columns)
+        del columns
         vocabulary.warm()
-        return cls(papers, vocabulary, fields, titles_only=titles_only)
+        return cls(papers, vocabulary, fields, abstracts, titles_only=titles_only)
 
     def __len__(self) -> int:
         return len(self._papers)
@@ -145,10 +200,21 @@ class SearchIndex:
 
         Filters are not applied here (`run_query` does that); ranking is `ranking`'s.
         """
-        n_docs = len(self._papers)
         if not query.has_text:
-            return np.arange(n_docs, dtype=np.int64)
-        keep = np.ones(n_docs, dtype=np.bool_)
+            return np.arange(len(self._papers), dtype=np.int64)
+        keep, parts = self.evaluate(query)
+        hits = np.flatnonzero(keep).astype(np.int64)
+        asked = len(query.references) + len(query.words) + len(query.phrases)
+        if not parts or not len(hits) or len(parts) < asked:
+            return hits
+        return rank(hits, parts)
+
+    def evaluate(self, query: Query) -> tuple[BoolArray, list[Scores]]:
+        """Which papers match the free text of `query`, and each reference's, word's and
+        phrase's scores (fewer when nothing was left to match), unranked: `search` ranks them,
+        and an index made of segments (`search.segments`) ranks the scores of all its segments
+        at once."""
+        keep = np.ones(len(self._papers), dtype=np.bool_)
         parts: list[Scores] = [self._reference(arxiv_id) for arxiv_id in query.references]
         if parts:
             # Any of the named papers (and what cites them), not all: "2501.1 2502.2" asks for
@@ -159,7 +225,7 @@ class SearchIndex:
         elements: list[QueryWord | Phrase] = [*query.words, *query.phrases]
         for element in elements:
             if not keep.any():
-                return np.zeros(0, dtype=np.int64)
+                return keep, parts
             part = self._word(element) if isinstance(element, QueryWord) else self._phrase(element)
             keep &= part.tiers > 0
             parts.append(part)
@@ -168,10 +234,7 @@ class SearchIndex:
         for phrase in query.excluded_phrases:
             if keep.any():
                 keep &= self._phrase(phrase).tiers == 0
-        hits = np.flatnonzero(keep).astype(np.int64)
-        if not parts or not len(hits):
-            return hits
-        return rank(hits, parts)
+        return keep, parts
 
     def _cached(self, key: tuple[str, str, bool]) -> Scores | BoolArray | None:
         with self._lock:
@@ -305,11 +368,15 @@ class SearchIndex:
         """
         pattern = phrase_pattern(phrase)
         text_of = _TEXT_OF[field]
+        source = self._abstracts if field == ABSTRACT else None
         waiting = np.flatnonzero(candidates)
         found = np.zeros(len(self._papers), dtype=np.bool_)
         for first in range(0, len(waiting), _PHRASE_BATCH):
             batch = waiting[first : first + _PHRASE_BATCH].tolist()
-            texts = [fold(text_of(self._papers[i])) for i in batch]
+            if source is None:
+                texts = [fold(text_of(self._papers[i])) for i in batch]
+            else:
+                texts = [fold(text) for text in source(batch)]
             found[[batch[k] for k in _matching(pattern, texts, "\0" in phrase.text)]] = True
         return found
 
@@ -462,18 +529,26 @@ class SearchIndex:
 
     @classmethod
     def load(
-        cls, path: str | os.PathLike[str], papers: Sequence[Paper], key: str
+        cls,
+        path: str | os.PathLike[str],
+        papers: Sequence[Paper],
+        key: str,
+        abstracts: TextSource | None = None,
     ) -> SearchIndex | None:
         """The index saved at `path` for these papers, or None if missing, stale or damaged."""
         try:
             with np.load(path, allow_pickle=False) as data:
-                return cls._from_arrays(dict(data.items()), papers, key)
+                return cls._from_arrays(dict(data.items()), papers, key, abstracts)
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return None
 
     @classmethod
     def _from_arrays(
-        cls, data: dict[str, npt.NDArray[np.generic]], papers: Sequence[Paper], key: str
+        cls,
+        data: dict[str, npt.NDArray[np.generic]],
+        papers: Sequence[Paper],
+        key: str,
+        abstracts: TextSource | None = None,
     ) -> SearchIndex | None:
         meta = json.loads(data["meta"].tobytes().decode())
         segments = segment_bounds(len(papers))
@@ -520,4 +595,6 @@ class SearchIndex:
             )
         vocabulary = Vocabulary(terms, cast(npt.NDArray[np.uint8], codes))
         vocabulary.warm()
-        return cls(papers, vocabulary, fields, titles_only=meta.get("titles_only") is True)
+        return cls(
+            papers, vocabulary, fields, abstracts, titles_only=meta.get("titles_only") is True
+        )

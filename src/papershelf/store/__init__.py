@@ -7,6 +7,7 @@ face; its parts live in modules of their own:
 - `connection`: opening (refusing damaged, foreign or newer files), pragmas, transactions
 - `bookmarks`, `library`, `marks`, `removal`, `searches`, `settings`: the methods on each
   kind of data
+- `listing`: the library as compact list rows, and full papers by id
 - `clock`: the one source of the times the store records
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from papershelf.store.bookmarks import Bookmarks
 from papershelf.store.library import Library, import_sources, library_papers
+from papershelf.store.listing import Listing
 from papershelf.store.marks import Marks
 from papershelf.store.removal import Removal
 from papershelf.store.searches import SavedSearches
@@ -22,7 +24,7 @@ from papershelf.store.settings import Settings
 __all__ = ["Store", "import_sources", "library_papers"]
 
 
-class Store(Bookmarks, Library, Marks, Removal, SavedSearches, Settings):
+class Store(Bookmarks, Library, Listing, Marks, Removal, SavedSearches, Settings):
     """The database. Open one per process; methods are safe to call from any thread.
 
     When the file or its directory is not writable the store opens read-only: reading works,

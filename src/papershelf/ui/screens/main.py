@@ -65,6 +65,8 @@ from papershelf.urls import is_web_url
 
 READ_AFTER_S = 2.0
 """A paper shown this long in the detail pane counts as read."""
+FIRST_PAINT_WAIT_S = 1.0
+"""At most this long the loader waits for the first rows to be painted before reading on."""
 
 LINKS: dict[str, tuple[str, Callable[[Paper], str | None]]] = {
     "paper": ("paper page", links.paper_url),
@@ -119,6 +121,8 @@ class MainScreen(Screen[None]):
         """Runs the store writes of bookmark, read-mark and visit changes, in order."""
         self.panes = session.pane_layout()
         """The detail pane's width and visibility, as the user left them last time."""
+        self._first_painted = threading.Event()
+        """Set once the first rows are on screen (the loader waits for it, briefly)."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -166,13 +170,22 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def load_papers(self) -> None:
+        painted = threading.Event()
+
+        def first_batch(batch: list[Paper]) -> None:
+            # Let the first rows paint before reading the rest: the reading holds the GIL,
+            # and sharing it with the paint made the first paint twice as slow.
+            self.post_message(PapersPartial(batch))
+            painted.wait(FIRST_PAINT_WAIT_S)
+
+        self._first_painted = painted
         try:
             loaded = load(
                 [str(s) for s in self.sources],
                 store=self.session.store if self.session.library_mode else None,
                 year=self.year,
                 stdin_text=self.stdin_text,
-                on_first_batch=lambda batch: self.post_message(PapersPartial(batch)),
+                on_first_batch=first_batch,
             )
         except UserError as exc:
             self.post_message(LoadFailed(str(exc)))
@@ -182,12 +195,14 @@ class MainScreen(Screen[None]):
     @on(PapersPartial)
     def _papers_partial(self, message: PapersPartial) -> None:
         if self.loaded or self.session.view != VIEW_ALL:
+            self._first_painted.set()
             return
         self.paper_list.loading = False
         self.paper_list.set_papers(message.papers)
         self.paper_list.border_title = f"Papers {len(message.papers):,} so far, reading…"
         if self.focused is None:
             self.set_focus(self.paper_list)
+        self.call_after_refresh(self._first_painted.set)
 
     @on(PapersLoaded)
     def _papers_loaded(self, message: PapersLoaded) -> None:
@@ -325,6 +340,7 @@ class MainScreen(Screen[None]):
         if paper is None:
             self.detail.show(None)
         else:
+            paper = self.session.full(paper)  # a big library's list rows are compact
             read = paper.id in self.session.read_ids
             self.detail.show(paper, self.session.bookmarks.get(paper.id), read=read)
         because = self.session.because(paper) if paper is not None else None
@@ -345,7 +361,8 @@ class MainScreen(Screen[None]):
         paper = self.paper_list.current
         if paper is None:
             self.notify("No paper is highlighted.", severity="warning")
-        return paper
+            return None
+        return self.session.full(paper)  # every field, for copies, links and bookmarks
 
     # -- views ----------------------------------------------------------------------------
 
