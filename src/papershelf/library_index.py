@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from papershelf.model import ListedPaper, Paper, make_listed_paper
+from papershelf.model import ListedPaper, Paper, listed_copy
 from papershelf.search import SearchIndex
 from papershelf.search.cache import library_key
 from papershelf.search.index import TextSource
@@ -190,9 +190,7 @@ def record_delta(store: Store, written: Sequence[Sequence[str]], before: int) ->
     found = store.library_papers_by_id(ids)
     where = store.library_rowids(ids)
     papers = [found[i] for i in ids if i in found and i in where]
-    rows = [
-        make_listed_paper(p.id, p.title, p.date, p.rank, p.code_url, p.arxiv_id) for p in papers
-    ]
+    rows = [listed_copy(p) for p in papers]
     try:
         SearchIndex.build(papers).save(delta_index, key_after)
     except OSError:

@@ -381,8 +381,9 @@ def parse_time(value: object, field: str) -> dt.datetime:
 
 
 class ListedPaper(Paper):
-    """A paper as the list shows it: id, title, day, rank, code and arXiv links; every other
-    field at its default until the full paper is read (`Session.full`).
+    """A paper as the list shows it: id, title, day, rank, links, authors, upvotes and arXiv
+    day (`_LISTED`); every other field at its default until the full paper is read
+    (`Session.full`).
 
     A 100k-paper library decodes in a fraction of the time and memory of full papers, and the
     abstract stays in the database until the detail pane, a copy or a bookmark needs it. Code
@@ -399,21 +400,62 @@ class ListedPaper(Paper):
             raise AttributeError(name) from None
 
 
-_LISTED = ("id", "title", "date", "rank", "code_url", "arxiv_id")
+_LISTED = (
+    "id",
+    "title",
+    "date",
+    "rank",
+    "code_url",
+    "arxiv_id",
+    "authors",
+    "upvotes",
+    "published_on",
+    "project_url",
+)
+"""What a list row, the sorts, `author:` and the paper link need: the rest waits in the table."""
 _LISTED_SET = tuple(getattr(Paper, name).__set__ for name in _LISTED)
 _UNLISTED: dict[str, Any] = {f.name: f.default for f in fields(Paper) if f.name not in _LISTED}
 
 
 def make_listed_paper(
-    id: str, title: str, date: dt.date | None, rank: int, code_url: str | None, arxiv_id: str | None
+    id: str,
+    title: str,
+    date: dt.date | None,
+    rank: int,
+    code_url: str | None,
+    arxiv_id: str | None,
+    authors: tuple[str, ...] = (),
+    upvotes: int | None = None,
+    published_on: dt.date | None = None,
+    project_url: str | None = None,
 ) -> ListedPaper:
     """A `ListedPaper`, built through the slots' descriptors like `make_paper` (bulk loading)."""
     paper: ListedPaper = object.__new__(ListedPaper)
-    s0, s1, s2, s3, s4, s5 = _LISTED_SET
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9 = _LISTED_SET
     s0(paper, id)
     s1(paper, title)
     s2(paper, date)
     s3(paper, rank)
     s4(paper, code_url)
     s5(paper, arxiv_id)
+    s6(paper, authors)
+    s7(paper, upvotes)
+    s8(paper, published_on)
+    s9(paper, project_url)
     return paper
+
+
+def listed_copy(paper: Paper) -> ListedPaper:
+    """The list row of a full paper (the rows of a delta are made from the papers written)."""
+    return make_listed_paper(
+        paper.id,
+        paper.title,
+        paper.date,
+        paper.rank,
+        paper.code_url,
+        paper.arxiv_id,
+        paper.authors,
+        paper.upvotes,
+        paper.published_on,
+        paper.project_url,
+    )

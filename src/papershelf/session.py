@@ -506,7 +506,7 @@ class Session:
             raise UserError("this paper is not in the library's index")
         found = [
             Found(self.papers[r.doc], r.score)
-            for r in similar(index, self.papers, doc, FOUND_LIMIT)
+            for r in similar(index, self.papers, doc, FOUND_LIMIT, full=self.full_papers)
         ]
         if not found:
             raise UserError("no paper shares enough words with this one")
@@ -521,7 +521,7 @@ class Session:
         if not liked:
             raise UserError("bookmark a few papers first: recommendations start from them")
         skip = [position[i] for i in self.read_ids if i in position]
-        found = recommend(index, self.papers, liked, skip, FOUND_LIMIT)
+        found = recommend(index, self.papers, liked, skip, FOUND_LIMIT, full=self.full_papers)
         return [
             Found(
                 self.papers[r.doc], r.score, None if r.because is None else self.papers[r.because]
@@ -699,9 +699,10 @@ class Session:
         doc = find_paper(papers, ref)
         if doc is None:
             raise UserError(f"{ref}: no such paper (give an id, an arXiv id or a paper URL)")
-        index = load_or_build(papers, loaded.index_key, loaded.index_path)
+        index = self._saved_or_built(loaded)
         return papers[doc], [
-            Found(papers[r.doc], r.score) for r in similar(index, papers, doc, limit)
+            Found(papers[r.doc], r.score)
+            for r in similar(index, papers, doc, limit, full=self.full_papers)
         ]
 
     def recommended(self, loaded: Loaded, limit: int) -> list[Found]:
@@ -712,10 +713,10 @@ class Session:
         if not liked:
             return []
         skip = [i for i, p in enumerate(papers) if p.id in self.read_ids]
-        index = load_or_build(papers, loaded.index_key, loaded.index_path)
+        index = self._saved_or_built(loaded)
         return [
             Found(papers[r.doc], r.score, None if r.because is None else papers[r.because])
-            for r in recommend(index, papers, liked, skip, limit)
+            for r in recommend(index, papers, liked, skip, limit, full=self.full_papers)
         ]
 
     # -- saved searches ----------------------------------------------------------------------

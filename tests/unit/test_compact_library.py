@@ -38,8 +38,11 @@ def _paper(k: int) -> Paper:
         rank=k % 37 + 1,
         code_url=f"https://github.com/lab/repo{k}" if k % 4 == 0 else None,
         arxiv_id=arxiv,
-        authors=(f"Author {k}", "B. Second"),
+        authors=(f"Author {k}", "B. Second") if k % 5 else (),
         ai_summary=f"Summary {k}",
+        upvotes=(k * 37) % 101 if k % 6 else None,
+        published_on=dt.date(2025, 2, 1 + k % 27) if k % 4 else None,
+        project_url=f"https://lab.example/p{k}" if k % 7 == 0 else None,
     )
 
 
@@ -55,7 +58,18 @@ def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
 
 
 def _row(paper: Paper) -> tuple[object, ...]:
-    return (paper.id, paper.title, paper.date, paper.rank, paper.code_url, paper.arxiv_id)
+    return (
+        paper.id,
+        paper.title,
+        paper.date,
+        paper.rank,
+        paper.code_url,
+        paper.arxiv_id,
+        paper.authors,
+        paper.upvotes,
+        paper.published_on,
+        paper.project_url,
+    )
 
 
 def test_a_big_library_loads_as_compact_rows_in_library_order(store: Store) -> None:
@@ -63,7 +77,7 @@ def test_a_big_library_loads_as_compact_rows_in_library_order(store: Store) -> N
     loaded = load_library(store)
     assert all(isinstance(p, ListedPaper) for p in loaded.papers)
     assert [_row(p) for p in loaded.papers] == [_row(p) for p in full]
-    assert all(p.abstract == "" and p.authors == () for p in loaded.papers)
+    assert all(p.abstract == "" and p.ai_summary is None for p in loaded.papers)
     assert loaded.abstracts is not None
     assert loaded.abstracts([0, 5]) == [full[0].abstract, full[5].abstract]
 
@@ -153,7 +167,21 @@ def test_bookmarking_a_compact_paper_keeps_its_abstract_and_authors(store: Store
     assert not isinstance(kept, ListedPaper)
 
 
-QUERIES = ["lora", "graph video", '"carefully, case 1"', "-diffusion rank", "shadw", "case 4"]
+QUERIES = [
+    "lora",
+    "graph video",
+    '"carefully, case 1"',
+    "-diffusion rank",
+    "shadw",
+    "case 4",
+    "author:second",
+    'author:"author 12"',
+    "second",
+    "sort:upvotes",
+    "sort:arxiv lora",
+    "sort:title",
+    "2403.00007",
+]
 
 
 @settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -252,3 +280,27 @@ def test_an_index_built_from_a_text_source_reads_it_a_block_at_a_time() -> None:
     expected = SearchIndex.build(full)
     query = parse_query('"number 77" odd')
     assert list(index.search(query)) == list(expected.search(query))
+
+
+def test_hidden_papers_stay_out_of_the_compact_rows(store: Store) -> None:
+    hidden = PAPERS[3].id
+    store.set_hidden([hidden], True)
+    for compact in (True, False):
+        papers = load_library(store, compact=compact).papers
+        assert hidden not in [p.id for p in papers] and len(papers) == len(PAPERS) - 1
+    again = load_library(store)  # from the rows saved beside the index this time
+    assert hidden not in [p.id for p in again.papers]
+
+
+def test_similar_papers_of_a_compact_library_are_those_of_the_full_one(store: Store) -> None:
+    session = Session(store, library_mode=True)
+    for loaded in (load_library(store), load_library(store, compact=False)):
+        paper, found = session.similar_to(loaded, PAPERS[8].id, 5)
+        assert paper.id == PAPERS[8].id
+        assert found, "the abstract was read for the question"
+    compact = [f.paper.id for f in session.similar_to(load_library(store), PAPERS[8].id, 5)[1]]
+    full = [
+        f.paper.id
+        for f in session.similar_to(load_library(store, compact=False), PAPERS[8].id, 5)[1]
+    ]
+    assert compact == full

@@ -78,7 +78,16 @@ def test_an_import_writes_a_delta_and_the_next_open_rebuilds_nothing(
     assert [_row(p) for p in loaded.papers] == [_row(p) for p in store.library()]
 
 
-QUERIES = ["lora", "study number 20", '"carefully, case 203"', "-video shadow", "grap"]
+QUERIES = [
+    "lora",
+    "study number 20",
+    '"carefully, case 203"',
+    "-video shadow",
+    "grap",
+    "author:second",
+    'author:"author 203"',
+    "2403.00203",
+]
 
 
 @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -194,3 +203,15 @@ def test_the_merged_order_breaks_ties_as_the_table_does(
     assert not read_order, "the rows' order keys answered, not the table"
     assert [p.id for p in loaded.papers] == [p.id for p in store.library()]
     assert _answers(loaded, index, "moved") == [second.id]
+
+
+def test_similar_papers_come_from_every_segment(store: Store) -> None:
+    assert _add(store, NEW)
+    loaded, index = _open_and_index(store)
+    assert isinstance(index, SegmentedIndex)
+    session = Session(store, library_mode=True)
+    new = NEW[0]
+    _, found = session.similar_to(loaded, new.id, 5)
+    fresh = load_library(store, compact=False)
+    _, expected = session.similar_to(fresh, new.id, 5)
+    assert found and {f.paper.id for f in found} & {f.paper.id for f in expected}

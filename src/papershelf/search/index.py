@@ -382,17 +382,18 @@ class SearchIndex:
 
     # -- more like this ----------------------------------------------------------------------
 
-    def telling_terms(self, title: str, abstract: str, limit: int) -> dict[int, float]:
-        """The `limit` terms of a text that say most about it, with tf-idf weights: the
+    def telling_terms(self, title: str, abstract: str, limit: int) -> dict[str, float]:
+        """The `limit` words of a text that say most about it, with tf-idf weights: the
         question `related` asks. Short words, numbers and words only one paper holds (they
-        relate it to nothing) are left out; title words count double."""
+        relate it to nothing) are left out; title words count double. Words, not term ids,
+        so that every segment of an index made of several can be asked."""
         counts: Counter[str] = Counter()
         for text, boost in ((title, 2), (abstract, 1)):
             for word in words(fold(text)):
                 if len(word) > 2 and not word.isdigit():
                     counts[word] += boost
         idf = self._fields[-1 if len(self._fields) < 2 else 1].idf
-        weights: dict[int, float] = {}
+        weights: dict[str, float] = {}
         for word, count in counts.items():
             # A plural asks for its singular too, and the other way round: no stemmer, but
             # "permutation" and "permutations" are one topic.
@@ -400,7 +401,7 @@ class SearchIndex:
                 term = self._vocabulary.find(form)
                 if term >= 0 and self._paper_count(term) > 1:
                     weight = (1.0 + math.log(count)) * float(idf[term])
-                    weights[term] = max(weights.get(term, 0.0), weight)
+                    weights[form] = max(weights.get(form, 0.0), weight)
         best = sorted(weights.items(), key=lambda item: -item[1])[:limit]
         return dict(best)
 
@@ -413,17 +414,19 @@ class SearchIndex:
             for offsets in postings.offsets
         )
 
-    def related(self, terms: dict[int, float]) -> npt.NDArray[np.float32]:
+    def related(self, terms: dict[str, float]) -> npt.NDArray[np.float32]:
         """Per paper, how much it shares of `terms` (from `telling_terms`): the sum over the
         terms of their weight times the paper's BM25 weight for them, title above abstract.
 
         One pass over each term's postings; at 100k papers and 25 terms, milliseconds.
         """
         scores = np.zeros(len(self._papers), dtype=np.float32)
-        if not terms:
+        known = [(self._vocabulary.find(word), weight) for word, weight in terms.items()]
+        known = [(term, weight) for term, weight in known if term >= 0]
+        if not known:
             return scores
-        ids = np.fromiter(terms, dtype=np.int64, count=len(terms))
-        wanted = np.fromiter(terms.values(), dtype=np.float32, count=len(terms))
+        ids = np.fromiter((t for t, _ in known), dtype=np.int64, count=len(known))
+        wanted = np.fromiter((w for _, w in known), dtype=np.float32, count=len(known))
         for field, postings in enumerate(self._fields[:2]):
             factor = (1.5 if field == TITLE else 1.0) / 255.0
             for segment, (start, end) in enumerate(self._segments):

@@ -1,6 +1,6 @@
 """The library's list rows saved beside its index, so a reopen reads neither JSON nor the table.
 
-Reading the six list fields of 100k papers from SQLite still walks the whole 350 MB table
+Reading the list fields of 100k papers from SQLite still walks the whole 350 MB table
 (`json_extract` in C, about half a second on a quiet machine); the same rows as a few numpy
 blobs load in a fraction of that. The file carries the key of the library generation it was
 written for and is used only under that exact key, like the index beside it, so a write to
@@ -22,9 +22,13 @@ import numpy.typing as npt
 
 from papershelf.model import ListedPaper, Paper, make_listed_paper
 
-_FORMAT = 1
+_FORMAT = 2
 _SEP = "\0"
 """Joins the texts of a column: no id, title or link holds a NUL (controls are stripped)."""
+_NAME_SEP = "\x1f"
+"""Joins one paper's author names (a control character too: no name holds one)."""
+NO_VOTES = -1
+"""The upvotes stored for a paper that has no count."""
 _EPOCH = dt.date(1970, 1, 1)
 NO_DAY = np.iinfo(np.int32).min
 """The day stored for an undated paper (sorts after every real day, newest first)."""
@@ -60,7 +64,14 @@ def save_rows(
     delta's rows extend."""
     if len(rowids) != len(papers):
         raise ValueError("one rowid per paper")
-    if any(_SEP in p.id or _SEP in p.title or _SEP in (p.code_url or "") for p in papers):
+    if any(
+        _SEP in p.id
+        or _SEP in p.title
+        or _SEP in (p.code_url or "")
+        or _SEP in (p.project_url or "")
+        or any(_SEP in name or _NAME_SEP in name or not name for name in p.authors)
+        for p in papers
+    ):
         return False
     days = np.fromiter(
         (NO_DAY if p.date is None else (p.date - _EPOCH).days for p in papers),
@@ -74,6 +85,18 @@ def save_rows(
         "titles": _blob([p.title for p in papers]),
         "code": _blob([p.code_url or "" for p in papers]),
         "arxiv": _blob([p.arxiv_id or "" for p in papers]),
+        "project": _blob([p.project_url or "" for p in papers]),
+        "authors": _blob([_NAME_SEP.join(p.authors) for p in papers]),
+        "votes": np.fromiter(
+            (NO_VOTES if p.upvotes is None else p.upvotes for p in papers),
+            dtype=np.int64,
+            count=len(papers),
+        ),
+        "published": np.fromiter(
+            (NO_DAY if p.published_on is None else (p.published_on - _EPOCH).days for p in papers),
+            dtype=np.int32,
+            count=len(papers),
+        ),
         "days": days,
         "ranks": np.fromiter((p.rank for p in papers), dtype=np.int64, count=len(papers)),
         "rowids": np.asarray(rowids, dtype=np.int64).reshape(len(papers)),
@@ -146,25 +169,58 @@ def load_saved_rows(path: Path, key: str) -> SavedRows | None:
             titles = _texts(data["titles"], count)
             codes = _texts(data["code"], count)
             arxiv = _texts(data["arxiv"], count)
+            projects = _texts(data["project"], count)
+            authors = _texts(data["authors"], count)
             days, ranks, rowids = data["days"], data["ranks"], data["rowids"]
+            votes, published = data["votes"], data["published"]
             if days.dtype != np.int32 or ranks.dtype != np.int64 or rowids.dtype != np.int64:
                 return None
-            if days.shape != (count,) or ranks.shape != (count,) or rowids.shape != (count,):
+            if votes.dtype != np.int64 or published.dtype != np.int32:
+                return None
+            if any(a.shape != (count,) for a in (days, ranks, rowids, votes, published)):
                 return None
             day_list, rank_list = days.tolist(), ranks.tolist()
+            vote_list, published_list = votes.tolist(), published.tolist()
     except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
         return None
     dates: dict[int, dt.date | None] = {NO_DAY: None}
     papers: list[ListedPaper] = []
     append = papers.append
+
+    def day_of(day: int) -> dt.date | None:
+        date = dates.get(day, _EPOCH)
+        if date is _EPOCH:
+            date = dates[day] = _EPOCH + dt.timedelta(days=day)
+        return date
+
     try:
-        for paper_id, title, day, rank, code, arxiv_id in zip(
-            ids, titles, day_list, rank_list, codes, arxiv, strict=True
+        for paper_id, title, day, rank, code, arxiv_id, project, names, vote, pub in zip(
+            ids,
+            titles,
+            day_list,
+            rank_list,
+            codes,
+            arxiv,
+            projects,
+            authors,
+            vote_list,
+            published_list,
+            strict=True,
         ):
-            date = dates.get(day, _EPOCH)
-            if date is _EPOCH:
-                date = dates[day] = _EPOCH + dt.timedelta(days=day)
-            append(make_listed_paper(paper_id, title, date, rank, code or None, arxiv_id or None))
+            append(
+                make_listed_paper(
+                    paper_id,
+                    title,
+                    day_of(day),
+                    rank,
+                    code or None,
+                    arxiv_id or None,
+                    tuple(names.split(_NAME_SEP)) if names else (),
+                    None if vote == NO_VOTES else vote,
+                    day_of(pub),
+                    project or None,
+                )
+            )
     except OverflowError:
         return None
     return SavedRows(papers, days, ranks, rowids)

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from papershelf.model import Paper
 from papershelf.search.index import SearchIndex
 from papershelf.search.query import Query
 from papershelf.search.ranking import Scores, rank
-from papershelf.search.terms import IntArray
+from papershelf.search.terms import BoolArray, IntArray
 
 
 class SegmentedIndex(SearchIndex):
@@ -62,6 +63,22 @@ class SegmentedIndex(SearchIndex):
         if not elements or not len(hits):
             return hits
         return rank(hits, [Scores(t, w) for t, w in zip(tiers, weights, strict=True)])
+
+    def author_mask(self, name: str) -> BoolArray:
+        mask = np.zeros(len(self._papers), dtype=np.bool_)
+        for index, where, live in self._parts:
+            mask[where[live]] = index.author_mask(name)[live]
+        return mask
+
+    def telling_terms(self, title: str, abstract: str, limit: int) -> dict[str, float]:
+        """The base's (the first segment's) idea of the telling words: it holds nearly all."""
+        return self._parts[0][0].telling_terms(title, abstract, limit)
+
+    def related(self, terms: dict[str, float]) -> npt.NDArray[np.float32]:
+        scores = np.zeros(len(self._papers), dtype=np.float32)
+        for index, where, live in self._parts:
+            scores[where[live]] = index.related(terms)[live]
+        return scores
 
     def save(self, path: object, key: str) -> None:
         raise TypeError("a segmented index is saved segment by segment")

@@ -8,7 +8,7 @@ of every bookmarked paper at once, as arxiv-sanity ranks by closeness to what a 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,10 +37,16 @@ class Related:
 
 
 def similar(
-    index: SearchIndex, papers: Sequence[Paper], doc: int, limit: int = 10
+    index: SearchIndex,
+    papers: Sequence[Paper],
+    doc: int,
+    limit: int = 10,
+    *,
+    full: Callable[[Sequence[Paper]], Sequence[Paper]] = list,
 ) -> list[Related]:
-    """The papers most like `papers[doc]`, best first; never the paper itself."""
-    paper = papers[doc]
+    """The papers most like `papers[doc]`, best first; never the paper itself. `full` reads
+    whole papers where the list holds compact rows (their abstracts wait in the library)."""
+    paper = full([papers[doc]])[0]
     scores = index.related(index.telling_terms(paper.title, paper.abstract, TERMS))
     scores[doc] = 0.0
     return _best(scores, limit)
@@ -52,16 +58,18 @@ def recommend(
     liked: Sequence[int],
     skip: Collection[int] = (),
     limit: int = 20,
+    *,
+    full: Callable[[Sequence[Paper]], Sequence[Paper]] = list,
 ) -> list[Related]:
     """Papers closest to the `liked` ones taken together (the reader's bookmarks), leaving out
     `skip` (read papers) and the liked papers themselves; each says which liked paper it is
     closest to."""
     if not liked:
         return []
-    question: dict[int, float] = {}
-    per_liked: list[dict[int, float]] = []
-    for doc in liked:
-        terms = index.telling_terms(papers[doc].title, papers[doc].abstract, TERMS_PER_LIKED)
+    question: dict[str, float] = {}
+    per_liked: list[dict[str, float]] = []
+    for paper in full([papers[doc] for doc in liked]):
+        terms = index.telling_terms(paper.title, paper.abstract, TERMS_PER_LIKED)
         per_liked.append(terms)
         for term, weight in terms.items():
             question[term] = question.get(term, 0.0) + weight
@@ -69,13 +77,15 @@ def recommend(
     left_out = np.fromiter((*liked, *skip), dtype=np.int64)
     scores[left_out[left_out < len(scores)]] = 0.0
     found = _best(scores, limit)
+    texts = full([papers[r.doc] for r in found])
     return [
-        Related(r.doc, r.score, _closest(index, papers[r.doc], liked, per_liked)) for r in found
+        Related(r.doc, r.score, _closest(index, text, liked, per_liked))
+        for r, text in zip(found, texts, strict=True)
     ]
 
 
 def _closest(
-    index: SearchIndex, paper: Paper, liked: Sequence[int], per_liked: Sequence[dict[int, float]]
+    index: SearchIndex, paper: Paper, liked: Sequence[int], per_liked: Sequence[dict[str, float]]
 ) -> int:
     """Which liked paper shares most telling words with `paper` (the recommendation's reason)."""
     own = index.telling_terms(paper.title, paper.abstract, TERMS)

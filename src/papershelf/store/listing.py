@@ -9,6 +9,7 @@ a phrase check or the CLI's output needs them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Sequence
 
@@ -16,10 +17,14 @@ from papershelf.model import ListedPaper, Paper, make_listed_paper
 from papershelf.store.connection import DAMAGE_ERRORS, ROW_ERRORS, Database
 from papershelf.store.library import _decode_library_paper
 
-_LISTED_SQL = """
+_LISTED_WHERE = "WHERE paper_id NOT IN (SELECT paper_id FROM hidden_paper)"
+"""Hidden papers are kept in the library and left out of its list (`library()` does the same)."""
+_LISTED_SQL = f"""
     SELECT paper_id, json_extract(paper, '$.id'), json_extract(paper, '$.title'), day, rank,
-           json_extract(paper, '$.code_url'), json_extract(paper, '$.arxiv_id'), rowid
-    FROM library_paper ORDER BY day DESC, rank, rowid
+           json_extract(paper, '$.code_url'), json_extract(paper, '$.arxiv_id'), rowid,
+           json_extract(paper, '$.authors'), json_extract(paper, '$.upvotes'),
+           json_extract(paper, '$.published_on'), json_extract(paper, '$.project_url')
+    FROM library_paper {_LISTED_WHERE} ORDER BY day DESC, rank, rowid
 """
 _CHUNK = 500
 """Ids per `IN (...)` query; stays under SQLite's bound-parameter limit on old versions."""
@@ -44,22 +49,34 @@ class Listing(Database):
             except DAMAGE_ERRORS:
                 return None
         try:
-            for paper_id, stored_id, title, day, rank, code_url, arxiv_id, rowid in rows:
+            for (
+                paper_id,
+                stored_id,
+                title,
+                day,
+                rank,
+                code_url,
+                arxiv_id,
+                rowid,
+                authors,
+                upvotes,
+                published,
+                project_url,
+            ) in rows:
                 if stored_id != paper_id or not isinstance(title, str) or type(rank) is not int:
                     return None
-                date = None
-                if day is not None:
-                    date = days.get(day)
-                    if date is None:
-                        date = days[day] = dt.date.fromisoformat(day)
                 append(
                     make_listed_paper(
                         paper_id,
                         title,
-                        date,
+                        _day(days, day),
                         rank,
                         code_url if isinstance(code_url, str) and code_url else None,
                         arxiv_id if isinstance(arxiv_id, str) and arxiv_id else None,
+                        _names(authors),
+                        upvotes if type(upvotes) is int else None,
+                        _day(days, published) if isinstance(published, str) else None,
+                        project_url if isinstance(project_url, str) and project_url else None,
                     )
                 )
                 rowids.append(rowid)
@@ -86,7 +103,7 @@ class Listing(Database):
             cursor = db.cursor()
             cursor.row_factory = None
             rows = cursor.execute(
-                "SELECT paper_id FROM library_paper ORDER BY day DESC, rank, rowid"
+                f"SELECT paper_id FROM library_paper {_LISTED_WHERE} ORDER BY day DESC, rank, rowid"
             ).fetchall()
         return [row[0] for row in rows]
 
@@ -144,3 +161,23 @@ class Listing(Database):
             except (sqlite3.Error, UnicodeDecodeError):
                 return {}
         return {k: v for k, v in rows if isinstance(v, str)}
+
+
+def _day(days: dict[str, dt.date], text: str | None) -> dt.date | None:
+    """`text`'s day, each distinct day parsed once (a library holds a few thousand)."""
+    if text is None:
+        return None
+    found = days.get(text)
+    if found is None:
+        found = days[text] = dt.date.fromisoformat(text)
+    return found
+
+
+def _names(text: object) -> tuple[str, ...]:
+    """The author names stored as a JSON array (`json_extract` hands arrays back as text)."""
+    if not isinstance(text, str) or text == "[]":
+        return ()
+    names = json.loads(text)
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError("authors")
+    return tuple(names)
