@@ -56,7 +56,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _year(text: str) -> int:
-    if not text.isdigit() or not 1900 <= int(text) <= 9999:
+    if not (text.isascii() and text.isdigit()) or not 1900 <= int(text) <= 9999:
         raise argparse.ArgumentTypeError(f"not a year: {text!r}")
     return int(text)
 
@@ -294,13 +294,13 @@ def build_parser() -> tuple[_Parser, _Parser]:
 
 
 def _megabytes(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 1024:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 1024:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1024, not {text!r}")
     return int(text)
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
     return int(text)
 

@@ -559,7 +559,7 @@ def _transfer(url: str, host: str, timeout: float, limits: _Limits, remaining: f
     try:
         with _OPENER.open(request, timeout=min(timeout, remaining)) as response:
             length = response.headers.get("Content-Length")
-            declared = int(length) if length and length.isdigit() else None
+            declared = int(length) if length and length.isascii() and length.isdigit() else None
             if declared is not None and declared > limits.max_bytes:
                 raise _too_big(host, limits, url)
             chunks: list[bytes] = []

@@ -48,7 +48,12 @@ class PaneLayout:
         width = get(_WIDTH)
         shown = get(_SHOWN)
         layout = cls()
-        if width is not None and width.isdigit() and int(width) in DETAIL_WIDTHS:
+        if (
+            width is not None
+            and width.isascii()
+            and width.isdigit()
+            and int(width) in DETAIL_WIDTHS
+        ):
             layout = replace(layout, detail_width=int(width))
         if shown in ("0", "1"):
             layout = replace(layout, detail_shown=shown == "1")

@@ -125,7 +125,7 @@ def test_max_mb_sets_the_size_cap(
     code, out, err = run("fetch", "--date", DAY, "--max-mb", "1")
     failed_cleanly(code, out, err, "sent more than 1 MB for one page")
     assert snapshot(isolated_home) == stocked
-    for bad in ("0", "-1", "1.5", "2000", "x"):
+    for bad in ("0", "-1", "1.5", "2000", "x", "²"):
         code, out, err = run("fetch", "--date", DAY, "--max-mb", bad)
         assert code == 2 and "--max-mb" in err and "Traceback" not in err, bad
 

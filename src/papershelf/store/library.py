@@ -263,7 +263,11 @@ class Library(Database):
         saved search index can tell whether it still describes the library."""
         with self._transaction(write=False) as db:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (_GENERATION,)).fetchone()
-        return int(row[0]) if row is not None and str(row[0]).isdigit() else 0
+        return (
+            int(row[0])
+            if row is not None and str(row[0]).isascii() and str(row[0]).isdigit()
+            else 0
+        )
 
     def library(self, limit: int | None = None) -> list[Paper]:
         """Every paper in the library once (the first `limit` of them when given): newest
