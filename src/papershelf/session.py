@@ -53,7 +53,7 @@ from papershelf.search.cache import cache_key, library_key, load_or_build
 from papershelf.search.index import TextSource
 from papershelf.search.rowcache import load_rows, rows_path, save_rows
 from papershelf.search.similar import recommend, similar
-from papershelf.search.sort import DEFAULT_SORT, TEXT_SORT, SortKeys, next_sort
+from papershelf.search.sort import DAY_SORTS, DEFAULT_SORT, TEXT_SORT, SortKeys, next_sort
 from papershelf.store import Store, clock
 from papershelf.text import ellipsize
 from papershelf.urls import referenced_arxiv_id
@@ -584,6 +584,11 @@ class Session:
         chosen = next_sort(self.sort_for(self.query), default == TEXT_SORT, step)
         self.sort = None if chosen == default else chosen
         return chosen
+
+    def day_headers(self, query: Query) -> bool:
+        """The answer to `query` is worth a header per day: the all-papers view in a sort
+        that keeps each day together (other sorts interleave days)."""
+        return self.view == VIEW_ALL and self.sort_for(query) in DAY_SORTS
 
     def _sorted(self, order: IntArray, query: Query, keys: SortKeys) -> IntArray:
         sort = self.sort_for(query)

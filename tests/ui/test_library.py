@@ -85,8 +85,9 @@ async def test_new_marks_stay_across_launches_until_the_paper_is_read() -> None:
             await settle(pilot)
             titles = [app.session.papers[int(i)].title for i in app.main.paper_list.order]
             assert titles == ["Fresh paper", "Old paper"], "newest day first"
-            assert row_text(app, 0).lstrip().startswith("•")
-            assert "•" not in row_text(app, 1)
+            assert "Fri 21 Mar 2025 · 1 paper" in row_text(app, 0), "each day has its header"
+            assert row_text(app, 1).lstrip().startswith("•")
+            assert "•" not in row_text(app, 3)
             await pilot.press("slash", *"is:new")
             await settle(pilot)
             assert app.main.paper_list.border_title == "Papers 1/2"
@@ -97,7 +98,7 @@ async def test_new_marks_stay_across_launches_until_the_paper_is_read() -> None:
         await pilot.press("enter")  # open it: read, no longer new
         await settle(pilot)
         assert app.session.new_ids == frozenset()
-        assert "•" not in row_text(app, 0)
+        assert "•" not in row_text(app, 1)
     with Store() as store:
         assert store.new_ids() == set()
 
@@ -113,7 +114,7 @@ async def test_square_brackets_jump_between_days(tmp_path: Path) -> None:
     app = make_app([digest])
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert "Mar 21" in row_text(app, 0), "several days: rows show the day"
+        assert "Fri 21 Mar 2025 · 3 papers" in row_text(app, 0), "several days: a header each"
         await pilot.press("right_square_bracket")
         assert app.main.paper_list.cursor == 3
         await pilot.press("right_square_bracket", "right_square_bracket")
@@ -179,8 +180,10 @@ async def test_refresh_adds_todays_papers_to_the_library(monkeypatch: pytest.Mon
         assert app.main.paper_list.border_title == "Papers 47/47"
         assert app.session.papers[0].title == "A brand new paper"
         assert app.session.new_ids == {today[0].id}, "new at once, not at the next launch"
-        assert row_text(app, 0).lstrip().startswith("•")
-        assert "•" not in row_text(app, 1), "the seeded sample is not new"
+        assert "Wed 02 Jan 2030 · 1 paper · 1 unread" in row_text(app, 0)
+        assert row_text(app, 1).lstrip().startswith("•")
+        assert "21 Mar" in row_text(app, 2) and "46 papers" in row_text(app, 2)
+        assert "•" not in row_text(app, 3), "the seeded sample is not new"
         assert any("1 new" in n.message for n in app._notifications)
         assert asked == [FetchRequest()]  # the latest daily list, not the trending one
         assert any("fetched page 1 (1 papers)" in n.message for n in app._notifications)

@@ -364,5 +364,6 @@ async def test_papers_a_fetch_adds_show_the_new_dot_at_once(
         await settle(pilot)
         assert app.session.papers[0].title == "A brand new paper"
         assert fresh.id in app.main.new_ids
-        assert row_text(app, 0).lstrip().startswith("•")
-        assert "•" not in row_text(app, 1)
+        assert "1 paper · 1 unread" in row_text(app, 0), "two days now: a header each"
+        assert row_text(app, 1).lstrip().startswith("•")
+        assert "•" not in row_text(app, 3)

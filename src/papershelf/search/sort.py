@@ -26,6 +26,8 @@ DEFAULT_SORT = "rank"
 """Without free text: newest day first, each day in its ranking."""
 TEXT_SORT = "relevance"
 """With free text: best match first."""
+DAY_SORTS = frozenset({"rank", "day"})
+"""Sorts that keep each listing day's papers together (so the list can head each day)."""
 SORT_HELP = {
     "rank": "newest listing day first, each day by its rank",
     "upvotes": "most upvoted first",

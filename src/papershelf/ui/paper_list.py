@@ -2,7 +2,9 @@
 
 It holds the papers and an array of result indices; replacing the results is O(1) in widgets,
 so filtering 100k papers repaints as fast as a short list. Text is drawn from `Content` built
-from plain strings, so digest text can never be read as markup.
+from plain strings, so digest text can never be read as markup. Results grouped by day get a
+header line per day (`search.daygroups`): lines are then headers and papers, while the cursor
+and every method speak of paper positions in the results.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ from textual.strip import Strip
 from papershelf.mathtext import render_math
 from papershelf.model import Bookmark, Paper
 from papershelf.search import Query, highlight_spans
+from papershelf.search.daygroups import (
+    NO_GROUPS,
+    DayGroups,
+    day_numbers,
+    group_by_day,
+    header_text,
+    read_flags,
+)
+from papershelf.search.terms import BoolArray, IntArray
 from papershelf.ui import caps
 
 STATE_GLYPHS = {"to-read": "○", "reading": "◐", "done": "●"}
@@ -67,6 +78,11 @@ class PaperList(ScrollView, can_focus=True):
             text-style: $block-cursor-text-style;
         }
         & > .paper-list--muted { color: $text-muted; }
+        & > .paper-list--header {
+            color: $text-accent;
+            background: $boost;
+            text-style: bold;
+        }
     }
     """
 
@@ -80,7 +96,7 @@ class PaperList(ScrollView, can_focus=True):
         Binding("enter", "select", "Read", tooltip="Focus the abstract", id="list.select"),
     ]
 
-    COMPONENT_CLASSES = {"paper-list--cursor", "paper-list--muted"}
+    COMPONENT_CLASSES = {"paper-list--cursor", "paper-list--muted", "paper-list--header"}
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
     bookmarks: reactive[Mapping[str, Bookmark]] = reactive(dict, init=False)
@@ -133,6 +149,14 @@ class PaperList(ScrollView, can_focus=True):
         """Some paper has upvotes or authors: worth a column each when the list is wide."""
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._announced: object = _NOBODY
+        self._groups = NO_GROUPS
+        """The days of the results when they get headers (else none)."""
+        self._days: IntArray | None = None
+        """Every paper's day number, built the first time the results get headers."""
+        self._read: BoolArray | None = None
+        """Every paper's read flag, built when headers first need unread counts."""
+        self._unread: IntArray | None = None
+        """Unread papers per day of `_groups`, counted when a header is first drawn."""
 
     # -- data -----------------------------------------------------------------------------
 
@@ -140,6 +164,7 @@ class PaperList(ScrollView, can_focus=True):
         """New underlying papers (a new digest or view); shows them in their own order."""
         self.papers = papers
         self._announced = _NOBODY
+        self._days = self._read = None
         days = {p.date for p in papers}
         self._multi_day = len(days) > 1
         self._rank_width = max(2, len(str(max((p.rank for p in papers), default=0))))
@@ -147,14 +172,26 @@ class PaperList(ScrollView, can_focus=True):
         self.set_results(np.arange(len(papers), dtype=np.int64), Query(), keep_paper=False)
 
     def set_results(
-        self, order: npt.NDArray[np.int64], query: Query, *, keep_paper: bool = True
+        self,
+        order: npt.NDArray[np.int64],
+        query: Query,
+        *,
+        keep_paper: bool = True,
+        day_headers: bool = False,
     ) -> None:
-        """Show `order` (indices into `papers`); the cursor stays on its paper if still shown."""
+        """Show `order` (indices into `papers`); the cursor stays on its paper if still shown.
+        `day_headers`: `order` keeps each day together, so head each day (if several)."""
         current = self.current_index if keep_paper else None
         self.order = order
         self.filter_query = query
         self._spans.clear()
-        self.virtual_size = Size(self.size.width, len(order))
+        self._groups = NO_GROUPS
+        if day_headers and len(order) > 1:
+            if self._days is None:
+                self._days = day_numbers(self.papers)
+            self._groups = group_by_day(order, self._days)
+        self._unread = None
+        self.virtual_size = Size(self.size.width, self._groups.lines or len(order))
         cursor = 0
         if current is not None and len(order):
             hits = np.flatnonzero(order == current)
@@ -177,6 +214,28 @@ class PaperList(ScrollView, can_focus=True):
     def current(self) -> Paper | None:
         index = self.current_index
         return None if index is None else self.papers[index]
+
+    @property
+    def day_groups(self) -> DayGroups:
+        """The days headed in the list (empty when there are no headers)."""
+        return self._groups
+
+    def header(self, group: int) -> str:
+        """The text of day `group`'s header: its day, papers shown and unread ones."""
+        if self._unread is None:
+            if self._read is None:
+                self._read = read_flags(self.papers, self.read_ids)
+            self._unread = self._groups.unread(self.order, self._read)
+        day = int(self._groups.days[group])
+        return header_text(day, int(self._groups.counts[group]), int(self._unread[group]))
+
+    def land_on(self, row: int) -> None:
+        """Move the cursor to `row` as a jump does: when it starts a day, that day's header
+        goes to the top of the view."""
+        self.cursor = row
+        if self._groups.starts_day(self.cursor):
+            line = self._groups.line_of(self.cursor) - 1
+            self.scroll_to(y=line, animate=False, immediate=True)
 
     def move_to(self, paper_id: str) -> None:
         """Put the cursor on the paper with `paper_id` if it is shown."""
@@ -203,16 +262,31 @@ class PaperList(ScrollView, can_focus=True):
             self._announced = current
             self.post_message(self.Highlighted(self, current, by_user=not self._placing))
 
+    def watch_read_ids(self, before: frozenset[str], after: frozenset[str]) -> None:
+        """Keep the unread counts true: the paper marked is nearly always the highlighted
+        one (one flag to flip); anything else rebuilds the flags when next drawn."""
+        self._unread = None
+        if self._read is None:
+            return
+        changed = before ^ after
+        current = self.current_index
+        if current is not None and changed == {self.papers[current].id}:
+            self._read[current] = self.papers[current].id in after
+        else:
+            self._read = None
+
     def _scroll_to_cursor(self) -> None:
         height = max(1, self.scrollable_content_region.height)
         top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        line = self._groups.line_of(self.cursor)
+        first = line - 1 if self._groups.starts_day(self.cursor) else line  # with its header
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.order))
+        self.virtual_size = Size(event.size.width, self._groups.lines or len(self.order))
         self._scroll_to_cursor()
 
     def action_cursor_down(self) -> None:
@@ -242,10 +316,13 @@ class PaperList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        row = offset.y + round(self.scroll_y)
+        line = offset.y + round(self.scroll_y)
+        header, row = self._groups.at_line(line)
         if not 0 <= row < len(self.order):
             return
-        if row == self.cursor or event.chain > 1:
+        if header is not None:  # a header is not a row: it selects its day's first paper
+            self.cursor = row
+        elif row == self.cursor or event.chain > 1:
             self.cursor = row
             self.action_select()
         else:
@@ -255,7 +332,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        row = y + round(self.scroll_y)
+        header, row = self._groups.at_line(y + round(self.scroll_y))
         base = self.get_visual_style()
         if not len(self.order):
             lines = textwrap.wrap(self.empty_message, max(10, width - 2)) or [""]
@@ -266,6 +343,10 @@ class PaperList(ScrollView, can_focus=True):
             )
         if row >= len(self.order):
             return Strip.blank(width, base.rich_style)
+        if header is not None:
+            style = self.get_visual_style("paper-list--header")
+            title = Content(" " + self.header(header)).truncate(width, ellipsis=True)
+            return Strip(title.render_segments(style)).crop_extend(0, width, style.rich_style)
         index = int(self.order[row])
         content = self._row_content(index, width)
         style = self.get_visual_style("paper-list--cursor") if row == self.cursor else base
@@ -285,7 +366,7 @@ class PaperList(ScrollView, can_focus=True):
             star = ("★", "$warning") if bookmark is not None else " "
             code = ("‹›", "$success") if paper.code_url else "  "
             new = ("•", "$accent") if paper.id in self.new_ids else " "
-            if self._multi_day and paper.date is not None:
+            if self._multi_day and paper.date is not None and not self._groups:
                 number = paper.date.strftime("%b %d")
             else:
                 number = str(paper.rank).rjust(self._rank_width)

@@ -300,7 +300,12 @@ class MainScreen(Screen[None]):
         new_query, self._land = new_query or self._land, False
         self._shown_query = answer.query
         self._partial = answer.partial
-        self.paper_list.set_results(answer.order, answer.query, keep_paper=not new_query)
+        self.paper_list.set_results(
+            answer.order,
+            answer.query,
+            keep_paper=not new_query,
+            day_headers=self.session.day_headers(answer.query),
+        )
         self._update_title()
 
     def _update_title(self) -> None:
@@ -502,7 +507,7 @@ class MainScreen(Screen[None]):
         lst = self.paper_list
         row = rule(lambda r: lst.papers[int(lst.order[r])].date, lst.cursor, len(lst.order))
         if row is not None:
-            lst.cursor = row
+            lst.land_on(row)  # the day's header at the top, the cursor on its first paper
 
     # -- bookmarks ------------------------------------------------------------------------
 
