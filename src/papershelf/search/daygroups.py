@@ -106,18 +106,23 @@ class DayGroups:
         return counts
 
 
-NO_GROUPS = DayGroups(_EMPTY, _EMPTY, 0)
+def no_groups(total: int) -> DayGroups:
+    """`total` papers drawn without headers."""
+    return DayGroups(_EMPTY, _EMPTY, total)
+
+
+NO_GROUPS = no_groups(0)
 
 
 def group_by_day(order: IntArray, days: IntArray) -> DayGroups:
     """The days of the answer `order` (indices into the papers `days` numbers), which must
     already be grouped by day (the rank and day sorts); one day or none gives no headers."""
     if len(order) < 2:
-        return NO_GROUPS
+        return no_groups(len(order))
     shown = days[order]
     changes = np.flatnonzero(shown[1:] != shown[:-1]) + 1
     if not len(changes):
-        return NO_GROUPS
+        return no_groups(len(order))
     starts = np.concatenate(([0], changes)).astype(np.int64)
     return DayGroups(starts, shown[starts], len(order))
 

@@ -33,6 +33,7 @@ from papershelf.search.daygroups import (
     day_numbers,
     group_by_day,
     header_text,
+    no_groups,
     read_flags,
 )
 from papershelf.search.terms import BoolArray, IntArray
@@ -185,13 +186,13 @@ class PaperList(ScrollView, can_focus=True):
         self.order = order
         self.filter_query = query
         self._spans.clear()
-        self._groups = NO_GROUPS
+        self._groups = no_groups(len(order))
         if day_headers and len(order) > 1:
             if self._days is None:
                 self._days = day_numbers(self.papers)
             self._groups = group_by_day(order, self._days)
         self._unread = None
-        self.virtual_size = Size(self.size.width, self._groups.lines or len(order))
+        self.virtual_size = Size(self.size.width, self._groups.lines)
         cursor = 0
         if current is not None and len(order):
             hits = np.flatnonzero(order == current)
@@ -286,7 +287,7 @@ class PaperList(ScrollView, can_focus=True):
             self.scroll_to(y=line - height + 1, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self._groups.lines or len(self.order))
+        self.virtual_size = Size(event.size.width, self._groups.lines)
         self._scroll_to_cursor()
 
     def action_cursor_down(self) -> None:
