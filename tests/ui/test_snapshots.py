@@ -8,6 +8,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.ui.conftest import make_app, settle
+from tests.ui.days import days_app
 from tests.ui.shelf import shelf_app
 
 
@@ -110,3 +111,11 @@ def test_export_dialog(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.chdir("/")  # the default path shows the working directory: make it fixed
     # `end` moves the cursor, which shows it now rather than wherever its blink has got to.
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_after("e", "end"))
+
+
+def test_day_headers(snap_compare: Any) -> None:
+    """The library over three days: a header per day (3 of the first day's papers are read),
+    the cursor on the second day's first paper after `]`."""
+    assert snap_compare(
+        days_app(read=3), terminal_size=(120, 40), run_before=_after("right_square_bracket")
+    )

@@ -51,6 +51,16 @@ class DayGroups:
     days: IntArray
     total: int
     """Papers in the answer."""
+    counts: IntArray
+    """Papers shown per day."""
+    header_lines: IntArray
+    """The line of each day's header (kept: every drawn line searches it)."""
+
+    @classmethod
+    def of(cls, starts: IntArray, days: IntArray, total: int) -> DayGroups:
+        counts: IntArray = np.append(starts[1:], total) - starts
+        lines: IntArray = starts + np.arange(len(starts), dtype=np.int64)
+        return cls(starts, days, total, counts, lines)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -59,18 +69,6 @@ class DayGroups:
     def lines(self) -> int:
         """Lines to draw: every paper and every header."""
         return self.total + len(self.starts)
-
-    @property
-    def counts(self) -> IntArray:
-        """Papers shown per day."""
-        ends = np.append(self.starts[1:], self.total)
-        counts: IntArray = ends - self.starts
-        return counts
-
-    @property
-    def header_lines(self) -> IntArray:
-        lines: IntArray = self.starts + np.arange(len(self.starts), dtype=np.int64)
-        return lines
 
     def group_of(self, position: int) -> int:
         """The day (index into `starts`) of the paper at `position`; -1 without headers."""
@@ -108,7 +106,7 @@ class DayGroups:
 
 def no_groups(total: int) -> DayGroups:
     """`total` papers drawn without headers."""
-    return DayGroups(_EMPTY, _EMPTY, total)
+    return DayGroups.of(_EMPTY, _EMPTY, total)
 
 
 NO_GROUPS = no_groups(0)
@@ -124,7 +122,7 @@ def group_by_day(order: IntArray, days: IntArray) -> DayGroups:
     if not len(changes):
         return no_groups(len(order))
     starts = np.concatenate(([0], changes)).astype(np.int64)
-    return DayGroups(starts, shown[starts], len(order))
+    return DayGroups.of(starts, shown[starts], len(order))
 
 
 def header_text(day: int, papers: int, unread: int) -> str:
