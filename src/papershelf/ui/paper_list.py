@@ -29,7 +29,6 @@ from papershelf.model import Bookmark, Paper
 from papershelf.search import Query, highlight_spans
 from papershelf.search.daygroups import (
     NO_GROUPS,
-    DayGroups,
     day_numbers,
     group_by_day,
     header_text,
@@ -215,11 +214,6 @@ class PaperList(ScrollView, can_focus=True):
     def current(self) -> Paper | None:
         index = self.current_index
         return None if index is None else self.papers[index]
-
-    @property
-    def day_groups(self) -> DayGroups:
-        """The days headed in the list (empty when there are no headers)."""
-        return self._groups
 
     def header(self, group: int) -> str:
         """The text of day `group`'s header: its day, papers shown and unread ones."""
