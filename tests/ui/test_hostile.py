@@ -346,3 +346,27 @@ def test_the_hostile_title_is_valid_markup_trap() -> None:
 
     with pytest.raises(MarkupError):
         Content.from_markup(HOSTILE_TITLE)
+
+
+async def test_a_hostile_title_in_the_similar_view_title_is_shown_as_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The similar view's border title names the paper: a title that is markup must show as
+    it is, not be parsed (a lone `[/]` raised MarkupError and crashed the app)."""
+    abstract = "graph neural networks for molecules and proteins"
+    papers = [
+        Paper(id=paper_id(HOSTILE_TITLE), title=HOSTILE_TITLE, abstract=abstract, rank=1),
+        Paper(id=paper_id("Graphs"), title="Graphs", abstract=abstract + " again", rank=2),
+    ]
+    monkeypatch.setattr("papershelf.ui.screens.main.load", lambda *args, **kwargs: Loaded(papers))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.main.paper_list.move_to(papers[0].id)
+        await pilot.press("tilde")
+        await settle(pilot)
+        assert app.session.view == "similar"
+        assert app.is_running and app.return_code is None
+        title = app.main.paper_list._border_title
+        assert title is not None and not title.spans, "no style, no @click action"
+        assert title.plain.startswith("Like “[@click=app.quit]click me[/]")

@@ -310,8 +310,9 @@ class MainScreen(Screen[None]):
 
     def _update_title(self) -> None:
         shown = len(self.paper_list.order)
-        self.paper_list.border_title = self.session.title(
-            shown, loading=not self.loaded, partial=self._partial
+        # Content, not str: a str title is parsed as markup, and it may hold a paper's title.
+        self.paper_list.border_title = Content(
+            self.session.title(shown, loading=not self.loaded, partial=self._partial)
         )
         bookmarks = self.session.view == VIEW_BOOKMARKS
         self.paper_list.border_subtitle = "" if bookmarks else "Tab: bookmarks"
