@@ -61,8 +61,15 @@ def test_id_candidates_read_arxiv_ids_and_urls() -> None:
         "https://arxiv.org/abs/2511.20107v2",
         "https://arxiv.org/pdf/2511.20107",
         "https://huggingface.co/papers/2511.20107",
+        # The forms `bookmarks add` and the filter take (`urls.referenced_arxiv_id`), which
+        # library remove/hide read with a pattern of their own before:
+        "HTTPS://ArXiv.org/abs/2511.20107v2",
+        "www.huggingface.co/papers/2511.20107?utm=x",
+        "arxiv.org/pdf/2511.20107v1.pdf",
     ):
         assert id_candidates(token)[-1] == expected, token
+    # Prose that merely mentions an id is not a reference to it.
+    assert id_candidates("see arXiv:2511.20107 for details") == ["see arXiv:2511.20107 for details"]
     assert id_candidates("title:abc") == ["title:abc"]
 
 

@@ -10,7 +10,6 @@ the old library is not trusted.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,23 +20,16 @@ from papershelf.store import clock
 from papershelf.store.connection import Database
 from papershelf.store.library import _BUMP_GENERATION, _GENERATION, _SQL_CHUNK
 from papershelf.store.marks import marked_ids
-from papershelf.urls import find_arxiv_id, normalize_arxiv_id
-
-_HF_PAPER = re.compile(r"(?:https?://)?(?:www\.)?huggingface\.co/papers/([^/?#\s]+)")
+from papershelf.urls import normalize_arxiv_id, referenced_arxiv_id
 
 
 def id_candidates(token: str) -> list[str]:
     """The library ids `token` may mean: itself (`arxiv:2403.12345`, `title:...`), and for a
-    bare arXiv id (any version) or an arXiv / Hugging Face paper URL, its `arxiv:` id."""
+    reference (`urls.referenced_arxiv_id`: a bare arXiv id, an arXiv or Hugging Face paper
+    URL) or a versioned `arxiv:` id, its `arxiv:` id: the forms `bookmarks add` takes."""
     token = token.strip()
     found = [token]
-    hf = _HF_PAPER.match(token)
-    arxiv = (
-        normalize_arxiv_id(token.lower())
-        or normalize_arxiv_id(token.lower().removeprefix("arxiv:"))
-        or find_arxiv_id(token)
-        or (normalize_arxiv_id(hf[1]) if hf else None)
-    )
+    arxiv = referenced_arxiv_id(token) or normalize_arxiv_id(token.lower().removeprefix("arxiv:"))
     if arxiv is not None:
         found.append(f"arxiv:{arxiv}")
     return found
