@@ -72,6 +72,16 @@ def _add_sources(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--year", type=_year, help=_YEAR_HELP)
 
 
+def _add_time_limits(parser: argparse.ArgumentParser, whole: str) -> None:
+    """--timeout and --deadline, alike for every command that goes on the network."""
+    parser.add_argument(
+        "--timeout", type=_seconds, default=10.0, help="seconds per network wait (default 10)"
+    )
+    parser.add_argument(
+        "--deadline", type=_seconds, default=120.0, help=f"seconds for {whole} (default 120)"
+    )
+
+
 def build_parser() -> tuple[_Parser, _Parser]:
     """The app's parser (`papershelf [SOURCE ...]`) and the commands' parser."""
     epilog = "commands: " + ", ".join(COMMANDS) + " (papershelf COMMAND --help)"
@@ -177,12 +187,7 @@ def build_parser() -> tuple[_Parser, _Parser]:
     period.add_argument("--month", help="that month's list, YYYY-MM")
     period.add_argument("--trending", action="store_true", help="the trending list instead")
     fetch.add_argument("--limit", type=_positive, help="at most N papers (default: the whole list)")
-    fetch.add_argument(
-        "--timeout", type=_seconds, default=10.0, help="seconds per network wait (default 10)"
-    )
-    fetch.add_argument(
-        "--deadline", type=_seconds, default=120.0, help="seconds for the whole fetch (default 120)"
-    )
+    _add_time_limits(fetch, "the whole fetch")
     fetch.add_argument(
         "--max-mb",
         type=_megabytes,
@@ -213,12 +218,7 @@ def build_parser() -> tuple[_Parser, _Parser]:
     enrich.add_argument(
         "--limit", type=_positive, default=200, help="at most N look-ups (default 200)"
     )
-    enrich.add_argument(
-        "--timeout", type=_seconds, default=10.0, help="seconds per network wait (default 10)"
-    )
-    enrich.add_argument(
-        "--deadline", type=_seconds, default=120.0, help="seconds for all look-ups (default 120)"
-    )
+    _add_time_limits(enrich, "all look-ups")
 
     sim = sub.add_parser("similar", help="papers of your library most like one paper")
     sim.add_argument("ref", metavar="PAPER", help="an id, an arXiv id, or an arXiv or HF URL")

@@ -82,7 +82,7 @@ class Change:
 
 
 def no_change(marks: Marks) -> None:
-    """The `apply` of a change that shows nothing (a visit, "nothing to undo")."""
+    """The `apply` of a change that shows nothing (a hide, "nothing to undo")."""
 
 
 __all__ = ["Change", "Marks", "Undo", "no_change"]

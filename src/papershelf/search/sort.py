@@ -28,15 +28,6 @@ TEXT_SORT = "relevance"
 """With free text: best match first."""
 DAY_SORTS = frozenset({"rank", "day"})
 """Sorts that keep each listing day's papers together (so the list can head each day)."""
-SORT_HELP = {
-    "rank": "newest listing day first, each day by its rank",
-    "upvotes": "most upvoted first",
-    "day": "newest listing day first (ties keep their order)",
-    "arxiv": "newest arXiv day first",
-    "title": "by title, A to Z",
-    "relevance": "best match first (the default while words are typed)",
-}
-
 _LAST = np.iinfo(np.int64).max // 4
 """Key of a paper that lacks the value sorted by: after every paper that has it."""
 

@@ -1,8 +1,8 @@
 """The open database file: refusing files we cannot use, pragmas, one transaction per action.
 
-Everything that talks to SQLite directly lives here; the bookmark, library and visit parts of
-`Store` only run SQL inside `_transaction`. WAL mode and a busy timeout let two papershelf
-processes write at once without losing anything.
+Everything that talks to SQLite directly lives here; the other parts of `Store` (bookmarks,
+library, marks, removal, saved searches, settings) only run SQL inside `_transaction`. WAL
+mode and a busy timeout let two papershelf processes write at once without losing anything.
 """
 
 from __future__ import annotations

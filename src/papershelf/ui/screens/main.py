@@ -118,7 +118,7 @@ class MainScreen(Screen[None]):
         self.reading: Paper | None = None
         """The paper in the detail pane whose read timer is running."""
         self.writes = WriteQueue(self)
-        """Runs the store writes of bookmark, read-mark and visit changes, in order."""
+        """Runs the store writes of bookmark and read-mark changes, in order."""
         self.panes = session.pane_layout()
         """The detail pane's width and visibility, as the user left them last time."""
         self._first_painted = threading.Event()
