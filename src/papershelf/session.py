@@ -1066,6 +1066,14 @@ class Session:
             return False
         return True
 
+    def pane_layout_change(self, layout: PaneLayout) -> Change:
+        """Remembering `layout` as a change for the app's store queue: a store busy with
+        another writer must not hold up the key that moved the divider. It never fails
+        (`save_pane_layout` says False instead), so nothing is ever taken back or said."""
+        return self._make(
+            Change("pane layout", None, "", no_change, partial(self.save_pane_layout, layout))
+        )
+
     # -- fetching ----------------------------------------------------------------------------
 
     def fetch(

@@ -84,6 +84,36 @@ async def test_keys_land_at_once_while_another_writer_holds_the_store(
         assert not_saved(app) == []
 
 
+async def test_pane_keys_land_at_once_while_another_writer_holds_the_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Remembering the pane layout wrote the store on the UI thread: `<`, `>` and `z` froze
+    the screen for the busy timeout during another papershelf's import. Now the layout
+    changes at once and is written by the store queue, the last one winning."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 60.0)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        store = app.session.store
+        assert store is not None
+        before = app.main.panes
+        holder = sqlite3.connect(store.path, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            started = time.monotonic()
+            await pilot.press("less_than_sign", "z")
+            await pilot.pause()
+            elapsed = time.monotonic() - started
+            assert elapsed < 5, f"the pane keys waited on the disk ({elapsed:.1f} s)"
+            assert app.main.panes == before.resized(1).toggled(), "applied at once"
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await settle(pilot)
+        assert app.session.pane_layout() == before.resized(1).toggled(), "written, in order"
+        assert app.session.pending == []
+
+
 async def test_the_app_opens_with_bookmarks_while_another_writer_holds_the_store(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -750,10 +750,10 @@ class MainScreen(Screen[None]):
         self._set_layout(self.panes.toggled())
 
     def _set_layout(self, layout: PaneLayout) -> None:
-        """Apply a new layout and remember it for the next run."""
+        """Apply a new layout and remember it for the next run (written off the UI thread)."""
         self.panes = layout
         self._apply_layout()
-        self.session.save_pane_layout(layout)
+        self.writes.submit(self.session.pane_layout_change(layout))
 
     def _apply_layout(self) -> None:
         for width in DETAIL_WIDTHS:
