@@ -132,7 +132,7 @@ async def test_the_app_opens_with_bookmarks_while_another_writer_holds_the_store
             opened = time.monotonic() - started
             assert app.session.store is not None and not app.session.store.read_only
             assert opened < 5, f"opening waited on the lock ({opened:.1f} s)"
-            holder.execute("ROLLBACK")  # the import ends; the visit is written now
+            holder.execute("ROLLBACK")  # the import ends; the store is free again
             await settle(pilot)
             await pilot.press("b")
             await settle(pilot)
