@@ -941,11 +941,13 @@ class Session:
         if not self.undo_stack:
             return self._make(Change("undo", None, "Nothing to undo.", no_change))
         store = self._writable()
-        last = self.undo_stack.pop()
+        last = self.undo_stack[-1]
         if last.revert is not None:  # not a bookmark change (a hide): undone here and now
-            last.revert(store)
+            last.revert(store)  # popped only once done: a refused write can be tried again
+            self.undo_stack.pop()
             message = f"Undid the {last.what}: {ellipsize(last.paper.title, 60)}"
             return self._make(Change(f"undo of the {last.what}", last.paper, message, no_change))
+        self.undo_stack.pop()
         paper_id, before = last.paper.id, last.before
 
         def take_back(marks: Marks) -> None:

@@ -447,6 +447,21 @@ def test_hide_leaves_the_paper_out_of_every_answer_and_u_brings_it_back(
     assert s.hidden_count == 0
 
 
+def test_an_undo_of_a_hide_the_store_refuses_can_be_tried_again(library_session: Session) -> None:
+    """The undo entry was popped before the unhide was written: a busy or read-only store
+    made the hide impossible to undo, ever."""
+    s = library_session
+    hidden = s.papers[1]
+    s.hide(hidden)
+    assert s.store is not None
+    s.store._db.execute("PRAGMA query_only = ON")  # refuses writes, as a read-only file does
+    with pytest.raises(UserError):
+        s.undo()
+    s.store._db.execute("PRAGMA query_only = OFF")
+    assert s.undo().message.startswith("Undid the hide: ")
+    assert s.store.hidden_ids() == set()
+
+
 def test_hide_needs_the_library(session: Session) -> None:
     with pytest.raises(UserError, match="Only papers of your library"):
         session.hide(PAPERS[0])
