@@ -57,3 +57,22 @@ async def test_the_palette_offers_saved_searches_by_name() -> None:
         await settle(pilot)
         assert app.main.filter_input.value == "[@click=app.quit] lora"
         assert app.is_running
+
+
+async def test_palette_titles_and_help_read_back_as_the_saved_text() -> None:
+    """The palette parses titles and help as markup; Textual's `escape` leaves `[ @click=...]`
+    (a live action) and `[$name]` (an undefined variable: an error when drawn) as markup."""
+    from textual.content import Content
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.session.store is not None
+        name, query = "[ @click=app.quit]x \\[b]", "[$nosuch] lora [[b]] \\"
+        app.session.store.save_search(name, query)
+        [command] = [
+            c for c in app.get_system_commands(app.screen) if c.title.startswith("Saved search:")
+        ]
+        for markup, plain in ((command.title, f"Saved search: {name}"), (command.help, query)):
+            shown = Content.from_markup(markup)
+            assert shown.plain == plain and not shown.spans

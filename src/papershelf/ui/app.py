@@ -14,7 +14,6 @@ from pathlib import Path
 
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -135,8 +134,8 @@ class PapershelfApp(OrderedKeysApp[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The main screen's keys and the saved searches as palette commands. The palette reads
-        titles and help as markup: both are escaped (a key shown as `[r]` would vanish, and a
-        saved filter is the user's text)."""
+        titles and help as markup: both are made literal (a key shown as `[r]` would vanish, and
+        a saved filter is the user's text)."""
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return
@@ -146,18 +145,25 @@ class PapershelfApp(OrderedKeysApp[None]):
                 continue  # one entry per action: Tab and 2 both show the bookmarks
             seen.add(binding.action)
             yield SystemCommand(
-                escape(PALETTE_NAMES.get(binding.id or "", binding.description)),
+                literal(PALETTE_NAMES.get(binding.id or "", binding.description)),
                 # The palette reads help as markup: `[/]` would be a closing tag.
-                escape(f"{binding.tooltip or binding.description}  [{key_label(binding.key)}]"),
+                literal(f"{binding.tooltip or binding.description}  [{key_label(binding.key)}]"),
                 partial(screen.run_action, binding.action),
             )
         store = self.session.store
         for name, query in store.saved_searches() if store is not None else ():
             yield SystemCommand(
-                escape(f"Saved search: {name}"),
-                escape(query),
+                literal(f"Saved search: {name}"),
+                literal(query),
                 partial(screen.apply_saved_search, name),
             )
+
+
+def literal(text: str) -> str:
+    """Markup that Textual reads back as exactly `text`, unstyled: every `[` escaped.
+    (`textual.markup.escape` escapes only tag-like brackets: `[ @click=app.quit]` stays a live
+    action, and `[$name]` an undefined variable that fails when drawn.)"""
+    return text.replace("[", "\\[")
 
 
 def bindings_for_keymap() -> dict[str, Binding]:
