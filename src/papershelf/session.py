@@ -811,9 +811,12 @@ class Session:
         self.undo_stack = [u for u in self.undo_stack if u is not change.pushed]
         if change.popped is not None:
             self.undo_stack.append(change.popped)
+        if change.taken_back is not None:
+            change.taken_back()
         self._show_pending()
         subject = f": {ellipsize(change.paper.title, 60)}" if change.paper is not None else ""
-        taken_back = "" if change.apply is no_change else ", taken back"
+        shown = change.apply is not no_change or change.taken_back is not None
+        taken_back = ", taken back" if shown else ""
         return f"Not saved{taken_back}: the {change.what}{subject}\n{error}"
 
     def commit(self, change: Change) -> str:
@@ -941,13 +944,11 @@ class Session:
         if not self.undo_stack:
             return self._make(Change("undo", None, "Nothing to undo.", no_change))
         store = self._writable()
-        last = self.undo_stack[-1]
-        if last.revert is not None:  # not a bookmark change (a hide): undone here and now
-            last.revert(store)  # popped only once done: a refused write can be tried again
-            self.undo_stack.pop()
-            message = f"Undid the {last.what}: {ellipsize(last.paper.title, 60)}"
-            return self._make(Change(f"undo of the {last.what}", last.paper, message, no_change))
-        self.undo_stack.pop()
+        last = self.undo_stack.pop()
+        if last.revert is not None:  # not a bookmark change (a hide): its own taking back
+            change = last.revert()
+            change.popped = last
+            return self._make(change)
         paper_id, before = last.paper.id, last.before
 
         def take_back(marks: Marks) -> None:
@@ -992,21 +993,40 @@ class Session:
         if not self.library_mode:
             raise UserError("Only papers of your library can be hidden (run papershelf alone).")
         store = self._writable()
-        if not store.set_hidden([paper.id], True):
-            raise UserError(f"Not in your library: {ellipsize(paper.title, 60)}")
         papers, row = self.papers, self._row_of(paper)
-        self._set_hidden_row(row, True)
+        if row is None:  # a bookmark whose paper has left the library
+            raise UserError(f"Not in your library: {ellipsize(paper.title, 60)}")
+        was_new = paper.id in self.new_ids
+
+        def show_row(hidden: bool) -> None:
+            """Hide or show the row at once (the store follows through the write queue)."""
+            if self.papers is papers:  # else the papers were reloaded: they show the store
+                self._set_hidden_row(row, hidden)
+
+        def not_hidden() -> None:
+            """The hide's write failed: the row, and its new mark, come back."""
+            show_row(False)
+            if was_new:
+                self.new_ids = self.new_ids | {paper.id}
+
+        def unhide() -> Change:  # the new mark stays cleared, as the store keeps it
+            show_row(False)
+            message = f"Undid the hide: {ellipsize(paper.title, 60)}"
+            write = partial(store.set_hidden, [paper.id], False)
+            change = Change("undo of the hide", paper, message, no_change, write)
+            change.taken_back = partial(show_row, True)
+            return change
+
+        show_row(True)
         self.new_ids = self.new_ids - {paper.id}
-
-        def unhide(s: Store) -> None:
-            s.set_hidden([paper.id], False)
-            if self.papers is papers:  # else the papers were reloaded: it shows next load
-                self._set_hidden_row(row, False)
-
-        self.undo_stack.append(Undo(paper, None, "hide", unhide))
+        undo = Undo(paper, None, "hide", unhide)
+        self.undo_stack.append(undo)
         del self.undo_stack[:-50]
         message = f"Hidden: {ellipsize(paper.title, 60)} — press u to undo"
-        return self._make(Change("hide", paper, message, no_change))  # written above
+        write = partial(store.set_hidden, [paper.id], True)
+        change = Change("hide", paper, message, no_change, write, pushed=undo)
+        change.taken_back = not_hidden
+        return self._make(change)
 
     def _row_of(self, paper: Paper) -> int | None:
         """The row of `paper` in `papers` (None if absent): one pass, once per hide."""

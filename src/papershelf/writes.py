@@ -14,12 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from papershelf.model import Bookmark, Paper
-
-if TYPE_CHECKING:
-    from papershelf.store import Store
 
 
 @dataclass(slots=True)
@@ -50,12 +46,13 @@ class Marks:
 @dataclass(frozen=True, slots=True)
 class Undo:
     """A change that `u` can take back: for a bookmark change, the bookmark as it was before
-    (None: absent); for another change (hiding a paper), `revert` takes it back."""
+    (None: absent); for another change (hiding a paper), `revert` makes the change that takes
+    it back (shown at once, written by the queue like any other)."""
 
     paper: Paper
     before: Bookmark | None
     what: str
-    revert: Callable[[Store], object] | None = None
+    revert: Callable[[], Change] | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -79,6 +76,9 @@ class Change:
     """The undo entry this change recorded, dropped if the write fails."""
     popped: Undo | None = None
     """The undo entry this change took back (an undo), recorded again if the write fails."""
+    taken_back: Callable[[], None] | None = None
+    """Takes back, when the write fails, what the change showed outside the marks (a hidden
+    row of the list); runs where `apply` does, never on the write's thread."""
 
 
 def no_change(marks: Marks) -> None:

@@ -114,6 +114,37 @@ async def test_pane_keys_land_at_once_while_another_writer_holds_the_store(
         assert app.session.pending == []
 
 
+async def test_h_and_u_land_at_once_while_another_writer_holds_the_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`H` wrote the hidden mark on the UI thread (and `u` its removal): each froze the screen
+    for the busy timeout during another papershelf's import. Now both show at once and the
+    store follows, in order."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 60.0)
+    app = PapershelfApp(sources=[], read_after=3600)  # the library: only its papers hide
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        store = app.session.store
+        assert store is not None
+        first, second = app.session.papers[:2]
+        holder = sqlite3.connect(store.path, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            started = time.monotonic()
+            await pilot.press("H", "H", "u")
+            await pilot.pause()
+            elapsed = time.monotonic() - started
+            assert elapsed < 5, f"H and u waited on the disk ({elapsed:.1f} s)"
+            shown = [app.session.papers[int(i)].id for i in app.main.paper_list.order]
+            assert first.id not in shown and second.id in shown, "the hides and the undo show"
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await settle(pilot)
+        assert store.hidden_ids() == {first.id}, "written in order"
+        assert app.session.pending == [] and not_saved(app) == []
+
+
 async def test_the_app_opens_with_bookmarks_while_another_writer_holds_the_store(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -429,7 +429,7 @@ def test_hide_leaves_the_paper_out_of_every_answer_and_u_brings_it_back(
 ) -> None:
     s = library_session
     hidden = s.papers[1]
-    message = s.hide(hidden).message
+    message = s.commit(s.hide(hidden))
     assert message.startswith("Hidden: ") and message.endswith("press u to undo")
     assert hidden.id not in s.new_ids
     for raw in ("", "is:new", "lora"):
@@ -439,7 +439,7 @@ def test_hide_leaves_the_paper_out_of_every_answer_and_u_brings_it_back(
     assert s.title(2) == "Papers 2/2"
     assert s.store is not None and s.store.hidden_ids() == {hidden.id}
     assert hidden.id not in [p.id for p in load_library(s.store).papers], "kept out at launch"
-    assert s.undo().message.startswith("Undid the hide: ")
+    assert s.commit(s.undo()).startswith("Undid the hide: ")
     assert s.store.hidden_ids() == set()
     s.set_query("")
     after = s.answer()
@@ -447,19 +447,48 @@ def test_hide_leaves_the_paper_out_of_every_answer_and_u_brings_it_back(
     assert s.hidden_count == 0
 
 
+def test_a_hide_is_shown_at_once_and_written_later(library_session: Session) -> None:
+    """Hiding wrote the store before returning, so the app's `H` waited on the disk (the
+    busy timeout, with another papershelf importing). Now it is a change like a bookmark:
+    shown at once, its write left to the caller (the app's store queue)."""
+    s = library_session
+    hidden = s.papers[1]
+    change = s.hide(hidden)
+    assert s.hidden_count == 1 and change.write is not None
+    assert s.store is not None and s.store.hidden_ids() == set(), "nothing written yet"
+    s.commit(change)
+    assert s.store.hidden_ids() == {hidden.id}
+
+
+def test_a_hide_the_store_refuses_is_taken_back(library_session: Session) -> None:
+    s = library_session
+    hidden = s.papers[1]
+    assert hidden.id in s.new_ids
+    assert s.store is not None
+    s.store._db.execute("PRAGMA query_only = ON")  # refuses writes, as a read-only file does
+    with pytest.raises(UserError, match="Not saved, taken back: the hide"):
+        s.commit(s.hide(hidden))
+    assert s.hidden_count == 0 and hidden.id in s.new_ids
+    answer = s.answer()
+    assert answer is not None and len(answer.order) == 3
+    assert s.undo().message == "Nothing to undo."
+
+
 def test_an_undo_of_a_hide_the_store_refuses_can_be_tried_again(library_session: Session) -> None:
-    """The undo entry was popped before the unhide was written: a busy or read-only store
+    """The undo entry was dropped before the unhide was written: a busy or read-only store
     made the hide impossible to undo, ever."""
     s = library_session
     hidden = s.papers[1]
-    s.hide(hidden)
+    s.commit(s.hide(hidden))
     assert s.store is not None
     s.store._db.execute("PRAGMA query_only = ON")  # refuses writes, as a read-only file does
-    with pytest.raises(UserError):
-        s.undo()
+    with pytest.raises(UserError, match="taken back"):
+        s.commit(s.undo())
+    assert s.hidden_count == 1, "still hidden, as the store says"
     s.store._db.execute("PRAGMA query_only = OFF")
-    assert s.undo().message.startswith("Undid the hide: ")
-    assert s.store.hidden_ids() == set()
+    assert s.commit(s.undo()).startswith("Undid the hide: ")
+    assert s.store.hidden_ids() == set() and s.hidden_count == 0
+    assert hidden.id not in s.new_ids and hidden.id not in s.store.new_ids(), "dealt with"
 
 
 def test_hide_needs_the_library(session: Session) -> None:

@@ -544,8 +544,11 @@ class MainScreen(Screen[None]):
 
     @on(WriteFailed)
     def _write_failed(self, message: WriteFailed) -> None:
+        hidden = self.session.hidden_count
         said = self.session.write_failed(message.change, message.error)
         self._show_marks()
+        if self.session.hidden_count != hidden:  # a hide (or its undo) taken back
+            self._apply_filter()
         self.notify(said, title="Not saved", severity="error", timeout=10)
 
     def _with_paper(self, act: Callable[[Paper], Change]) -> None:
