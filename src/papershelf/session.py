@@ -981,9 +981,15 @@ class Session:
             marks.read = marks.read | {paper_id} if read else marks.read - {paper_id}
 
         what = "read mark" if read else "unread mark"
-        if read:  # reading clears the new mark for good (the store does it with the write)
-            self.new_ids = self.new_ids - {paper_id}
-        return self._make(Change(what, paper, "", mark, lambda: store.set_read(paper_id, read)))
+        change = Change(what, paper, "", mark, lambda: store.set_read(paper_id, read))
+        if read and paper_id in self.new_ids:  # reading clears the new mark (the store does
+            self.new_ids = self.new_ids - {paper_id}  # it with the write, or not at all)
+
+            def still_new() -> None:
+                self.new_ids = self.new_ids | {paper_id}
+
+            change.taken_back = still_new
+        return self._make(change)
 
     # -- hiding ------------------------------------------------------------------------------
 

@@ -491,6 +491,19 @@ def test_an_undo_of_a_hide_the_store_refuses_can_be_tried_again(library_session:
     assert hidden.id not in s.new_ids and hidden.id not in s.store.new_ids(), "dealt with"
 
 
+def test_a_read_mark_the_store_refuses_gives_the_new_mark_back(library_session: Session) -> None:
+    """Reading clears the new mark at once; a refused write took the read mark back but left
+    the paper not new until the next launch."""
+    s = library_session
+    assert s.store is not None
+    s.store._db.execute("PRAGMA query_only = ON")  # refuses writes, as a read-only file does
+    change = s.set_read(PAPERS[0], True)
+    assert change is not None and PAPERS[0].id not in s.new_ids
+    with pytest.raises(UserError, match="taken back: the read mark"):
+        s.commit(change)
+    assert PAPERS[0].id not in s.read_ids and PAPERS[0].id in s.new_ids
+
+
 def test_hide_needs_the_library(session: Session) -> None:
     with pytest.raises(UserError, match="Only papers of your library"):
         session.hide(PAPERS[0])
