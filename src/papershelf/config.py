@@ -4,7 +4,7 @@ A TOML file in the user config dir (`$PAPERSHELF_CONFIG` names another), e.g.
 
     theme = "gruvbox"
     view = "bookmarks"        # the view the app opens on: "all" or "bookmarks"
-    detail = 45               # the abstract pane's share of a wide screen, in percent
+    detail = 45               # the abstract pane's share of a wide screen, in percent (25-60)
 
     [keys]                    # binding id = key(s): `papershelf keys` lists the ids
     bookmark = "x"
@@ -27,8 +27,10 @@ import platformdirs
 
 CONFIG_ENV = "PAPERSHELF_CONFIG"
 VIEWS = ("all", "bookmarks")
-DETAIL_RANGE = (20, 80)
-"""The abstract pane's share, in percent, that a config may ask for."""
+DETAIL_RANGE = (25, 60)
+"""The abstract pane's share, in percent, that a config may ask for (`<` and `>` step through
+the same range; the nearest step is taken). A width chosen with those keys, remembered in
+the database, wins over the config's."""
 
 
 @dataclass(frozen=True, slots=True)

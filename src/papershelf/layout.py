@@ -42,12 +42,19 @@ class PaneLayout:
         return {_WIDTH: str(self.detail_width), _SHOWN: "1" if self.detail_shown else "0"}
 
     @classmethod
-    def from_settings(cls, get: Callable[[str], str | None]) -> PaneLayout:
-        """The layout saved with `to_settings`, read through `get`; defaults for what is
-        missing or malformed."""
+    def with_width(cls, width: int) -> PaneLayout:
+        """The layout whose pane is the step nearest `width` percent (a config's choice)."""
+        return cls(detail_width=DETAIL_WIDTHS[_nearest_step(width)])
+
+    @classmethod
+    def from_settings(
+        cls, get: Callable[[str], str | None], default: PaneLayout | None = None
+    ) -> PaneLayout:
+        """The layout saved with `to_settings`, read through `get`; `default` (else the
+        built-in one) for what is missing or malformed."""
         width = get(_WIDTH)
         shown = get(_SHOWN)
-        layout = cls()
+        layout = default or cls()
         if (
             width is not None
             and width.isascii()

@@ -1073,14 +1073,16 @@ class Session:
 
     # -- settings ----------------------------------------------------------------------------
 
-    def pane_layout(self) -> PaneLayout:
-        """The pane layout the user chose last time (the default without a store)."""
+    def pane_layout(self, default_width: int | None = None) -> PaneLayout:
+        """The pane layout the user chose last time; else the config's width
+        (`default_width`), else the built-in layout."""
+        default = PaneLayout() if default_width is None else PaneLayout.with_width(default_width)
         if self.store is None:
-            return PaneLayout()
+            return default
         try:
-            return PaneLayout.from_settings(self.store.get_setting)
+            return PaneLayout.from_settings(self.store.get_setting, default)
         except UserError:
-            return PaneLayout()
+            return default
 
     def save_pane_layout(self, layout: PaneLayout) -> bool:
         """Remember `layout` for the next run; False when the store cannot (a preference is

@@ -63,3 +63,18 @@ async def test_the_configured_theme_is_used() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.theme == "gruvbox"
+
+
+async def test_the_configured_pane_width_is_the_start_until_the_keys_choose_one() -> None:
+    write_config("detail = 52\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.main.panes.detail_width == 50, "the nearest step of the config's 52"
+        await pilot.press("greater_than_sign")  # a wider list: the pane one step narrower
+        await settle(pilot)
+        assert app.main.panes.detail_width == 45
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.main.panes.detail_width == 45, "what the keys chose is remembered"

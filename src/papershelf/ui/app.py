@@ -70,6 +70,7 @@ class PapershelfApp(OrderedKeysApp[None]):
             year=self.year,
             stdin_text=self.stdin_text,
             read_after=self.read_after,
+            detail_width=self.config.detail,
         )
 
     def on_mount(self) -> None:

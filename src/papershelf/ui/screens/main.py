@@ -97,6 +97,7 @@ class MainScreen(Screen[None]):
         year: int | None = None,
         stdin_text: str | None = None,
         read_after: float = READ_AFTER_S,
+        detail_width: int | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -119,7 +120,7 @@ class MainScreen(Screen[None]):
         """The paper in the detail pane whose read timer is running."""
         self.writes = WriteQueue(self)
         """Runs the store writes of bookmark and read-mark changes, in order."""
-        self.panes = session.pane_layout()
+        self.panes = session.pane_layout(detail_width)
         """The detail pane's width and visibility, as the user left them last time."""
         self._first_painted = threading.Event()
         """Set once the first rows are on screen (the loader waits for it, briefly)."""
