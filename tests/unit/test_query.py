@@ -175,8 +175,8 @@ def test_several_filters_and_blank() -> None:
         ("tag:,", "tag: needs a tag name"),
         ("tag:a,b", "'tag:a,b' names 2 tags; write one per filter: tag:a tag:b"),
         ("tag:" + "x" * 41, "longer than 40 characters"),
-        ("date:", "date: expects YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday or -Nd"),
-        ("date:someday", "optionally after >=, >, <= or < (date:>=-7d), not 'date:someday'"),
+        ("date:", "date: expects YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, -Nd or -Nw"),
+        ("date:someday", "or a range A..B, not 'date:someday'"),
         ("date:2025-13", "'date:2025-13': 2025-13 is not a real day or month"),
         ("date:-7x", "date: expects YYYY-MM-DD"),
         ("date:2025-03-02..2025-03-01", "the range ends before it starts"),
@@ -496,3 +496,22 @@ def test_a_month_filter_is_the_days_of_that_month(
         "<": operator.lt,
     }[op]
     assert got == [i for i, d in enumerate(days) if compare((d.year, d.month), month)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("date:2026-11-01..2026-11-15", "2026-11-01..2026-11-15"),
+        ("date:2026-11..2026-12", "2026-11-01..2026-12-31"),
+        ("date:-14d..-7d", "2026-11-23..2026-11-30"),
+        ("date:2025..today", "2025-01-01..2026-12-07"),
+    ],
+)
+def test_a_range_joins_any_two_date_forms(raw: str, value: str) -> None:
+    (found,) = parse_query(raw, today=dt.date(2026, 12, 7)).filters
+    assert (found.op, found.value) == ("=", value)
+
+
+def test_a_range_that_ends_before_it_starts_is_refused() -> None:
+    with pytest.raises(QueryError, match="the range ends before it starts"):
+        parse_query("date:-7d..-14d", today=dt.date(2026, 12, 7))

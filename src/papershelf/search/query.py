@@ -54,7 +54,8 @@ SYNTAX = """\
   tag:NAME           bookmarked with that tag
   author:NAME        an author's name matches (author:dao, author:"tri dao"; typos forgiven)
   date:YYYY-MM-DD    listed on that day; also date:YYYY-MM, date:YYYY, date:today,
-                     date:yesterday, date:-7d (7 days ago); date:>=, >, <=, < for ranges
+                     date:yesterday, date:-7d / -2w (days / weeks ago); date:>=, >, <=, <
+                     for ranges, or date:A..B (2026-11-01..2026-11-15)
   arxiv:ID           the paper with that arXiv id (arxiv:2403.12345)
   sort:KEY           order by rank, upvotes, day, arxiv, title or relevance
   -has:code, ...     a - before any filter negates it"""
@@ -72,11 +73,10 @@ _FILTER = re.compile(r"(-?)([A-Za-z]+):(.*)", re.DOTALL)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _YEAR = re.compile(r"\d{4}")
-_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})")
 _DAYS_AGO = re.compile(r"-(\d{1,5})([dw])")
 _DATE_HELP = (
-    "date: expects YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday or -Nd (days ago),"
-    " optionally after >=, >, <= or < (date:>=-7d)"
+    "date: expects YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, -Nd or -Nw (days or weeks"
+    " ago), optionally after >=, >, <= or < (date:>=-7d), or a range A..B"
 )
 _SHOWN_MAX = 40
 
@@ -282,7 +282,15 @@ def _date_value(value: str, token: str, today: dt.date | None) -> tuple[str, str
 
 
 def _date_span(spec: str, token: str, today: dt.date | None) -> tuple[dt.date, dt.date]:
-    """The first and last day `spec` names."""
+    """The first and last day `spec` names; `A..B` runs from A's first day to B's last, each
+    side any of the other forms (`2026-11..2026-12`, `-14d..-7d`)."""
+    if spec.count("..") == 1:
+        start_spec, end_spec = spec.split("..")
+        start = _date_span(start_spec, token, today)[0]
+        end = _date_span(end_spec, token, today)[1]
+        if start > end:
+            raise QueryError(f"{_show(token)}: the range ends before it starts")
+        return start, end
     ago = _DAYS_AGO.fullmatch(spec)
     if spec in ("today", "yesterday") or ago is not None:
         now = today if today is not None else clock.today()
@@ -306,11 +314,6 @@ def _date_span(spec: str, token: str, today: dt.date | None) -> tuple[dt.date, d
             return start, dt.date(year, number + 1, 1) - dt.timedelta(days=1)
         if _YEAR.fullmatch(spec):
             return dt.date(int(spec), 1, 1), dt.date(int(spec), 12, 31)
-        if span := _RANGE.fullmatch(spec):
-            start, end = dt.date.fromisoformat(span[1]), dt.date.fromisoformat(span[2])
-            if start <= end:
-                return start, end
-            raise QueryError(f"{_show(token)}: the range ends before it starts")
     except ValueError:
         raise QueryError(f"{_show(token)}: {spec} is not a real day or month") from None
     raise QueryError(f"{_DATE_HELP}, not {_show(token)}")

@@ -162,7 +162,7 @@ MAIN_BINDINGS: list[BindingType] = [
         "u",
         "undo",
         "Undo",
-        tooltip="Undo the last bookmark change (state, note, tags, add, remove)",
+        tooltip="Undo the last change (bookmark, removal, state, note, tags, hide)",
         show=False,
         id="bookmark.undo",
     ),

@@ -482,12 +482,17 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(SavedSearchMenu(self.session.saved_searches()), chosen)
 
-    def _tell(self, change: Callable[[], str]) -> None:
-        """Run a session change that shows nowhere but in its message (or why it failed)."""
+    @work(thread=True, group="tell", exit_on_error=False, description="tell")
+    def _tell(self, change: Callable[[], str], failed: str = "") -> None:
+        """Run a change that shows nowhere but in its message (a saved search, an export), off
+        the UI thread: it writes the store or a file, and neither may hold up a key. Says what
+        it did, or why not (under the title `failed`)."""
         try:
-            self.notify(change())
+            said = change()
         except UserError as exc:
-            self.notify(str(exc), severity="error")
+            self.app.call_from_thread(self.notify, str(exc), title=failed, severity="error")
+            return
+        self.app.call_from_thread(self.notify, said)
 
     def apply_saved_search(self, name: str) -> None:
         """Put the saved filter in the filter bar (the list follows, as if typed)."""
@@ -737,10 +742,8 @@ class MainScreen(Screen[None]):
 
         def write(path: str | None) -> None:
             if path:
-                try:
-                    self.notify(self.session.export_reading_list(Path(path).expanduser()))
-                except UserError as exc:
-                    self.notify(str(exc), title="Not exported", severity="error")
+                target = Path(path).expanduser()
+                self._tell(partial(self.session.export_reading_list, target), "Not exported")
 
         default = Path.cwd() / "reading-list.bib"
         self.app.push_screen(ExportDialog(str(default)), write)
