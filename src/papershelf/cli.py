@@ -222,25 +222,13 @@ def build_parser() -> tuple[_Parser, _Parser]:
 
     sim = sub.add_parser("similar", help="papers of your library most like one paper")
     sim.add_argument("ref", metavar="PAPER", help="an id, an arXiv id, or an arXiv or HF URL")
-    sim.add_argument("-n", "--limit", type=_positive, default=10, help="how many (default 10)")
-    sim.add_argument(
-        "-f",
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text (default): score, day, title; json: every field plus score",
-    )
+    _add_found_options(sim, 10, "text (default): score, day, title; json: every field plus score")
 
     rec = sub.add_parser(
         "recommend", help="unread papers of your library closest to your bookmarks"
     )
-    rec.add_argument("-n", "--limit", type=_positive, default=20, help="how many (default 20)")
-    rec.add_argument(
-        "-f",
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text (default): day, title, the bookmark it is like; json: fields, score, because",
+    _add_found_options(
+        rec, 20, "text (default): day, title, the bookmark it is like; json: fields, score, because"
     )
 
     saved = sub.add_parser("saved", help="saved searches: list (with new matches), add, remove")
@@ -291,6 +279,14 @@ def build_parser() -> tuple[_Parser, _Parser]:
         "--export", type=Path, metavar="FILE", help="copy every readable row into this new file"
     )
     return app, commands
+
+
+def _add_found_options(parser: argparse.ArgumentParser, limit: int, formats: str) -> None:
+    """`--limit` and `--format` of the commands that list papers found by similarity."""
+    parser.add_argument(
+        "-n", "--limit", type=_positive, default=limit, help=f"how many (default {limit})"
+    )
+    parser.add_argument("-f", "--format", choices=("text", "json"), default="text", help=formats)
 
 
 def _megabytes(text: str) -> int:

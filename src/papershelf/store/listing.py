@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from papershelf.model import ListedPaper, Paper, make_listed_paper
 from papershelf.store.connection import DAMAGE_ERRORS, ROW_ERRORS, Database
@@ -86,16 +87,7 @@ class Listing(Database):
 
     def library_rowids(self, ids: Sequence[str]) -> dict[str, int]:
         """The rowid (the library order's last key) of those of `ids` the library holds."""
-        found: dict[str, int] = {}
-        with self._transaction(write=False) as db:
-            cursor = db.cursor()
-            cursor.row_factory = None
-            for start in range(0, len(ids), _CHUNK):
-                chunk = list(ids[start : start + _CHUNK])
-                marks = ",".join("?" * len(chunk))
-                sql = f"SELECT paper_id, rowid FROM library_paper WHERE paper_id IN ({marks})"
-                found.update(cursor.execute(sql, chunk).fetchall())
-        return found
+        return dict(self._rows_by_id("rowid", ids))
 
     def library_order(self) -> list[str]:
         """Every library paper's id in `library()` order (the table's order index, no JSON)."""
@@ -110,44 +102,35 @@ class Listing(Database):
     def library_papers_by_id(self, ids: Sequence[str]) -> dict[str, Paper]:
         """The full papers of those `ids` the library holds and can decode."""
         found: dict[str, Paper] = {}
-        with self._transaction(write=False) as db:
-            for start in range(0, len(ids), _CHUNK):
-                chunk = list(ids[start : start + _CHUNK])
-                marks = ",".join("?" * len(chunk))
-                sql = (
-                    "SELECT paper_id, paper, day, rank FROM library_paper"
-                    f" WHERE paper_id IN ({marks})"
-                )
-                try:
-                    rows = db.execute(sql, chunk).fetchall()
-                except DAMAGE_ERRORS:
-                    continue
-                for paper_id, data, day, rank in rows:
-                    try:
-                        found[paper_id] = _decode_library_paper(paper_id, data, day, rank)
-                    except ROW_ERRORS:
-                        continue
+        for paper_id, data, day, rank in self._rows_by_id("paper, day, rank", ids):
+            try:
+                found[paper_id] = _decode_library_paper(paper_id, data, day, rank)
+            except ROW_ERRORS:
+                continue
         return found
 
     def library_abstracts(self, ids: Sequence[str]) -> list[str]:
         """The abstract of each of `ids`, in order ("" for one the library lacks)."""
-        found: dict[str, str] = {}
+        rows = self._rows_by_id("json_extract(paper, '$.abstract')", ids)
+        found = {k: v for k, v in rows if isinstance(v, str)}
+        return [found.get(i, "") for i in ids]
+
+    def _rows_by_id(self, columns: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        """`paper_id, <columns>` of the library rows with those `ids`, a chunk of ids per
+        query; a chunk that meets damage is left out (the listing goes on, `doctor` names it)."""
+        found: list[tuple[Any, ...]] = []
         with self._transaction(write=False) as db:
             cursor = db.cursor()
             cursor.row_factory = None
             for start in range(0, len(ids), _CHUNK):
                 chunk = list(ids[start : start + _CHUNK])
                 marks = ",".join("?" * len(chunk))
-                sql = (
-                    "SELECT paper_id, json_extract(paper, '$.abstract') FROM library_paper"
-                    f" WHERE paper_id IN ({marks})"
-                )
+                sql = f"SELECT paper_id, {columns} FROM library_paper WHERE paper_id IN ({marks})"
                 try:
-                    rows = cursor.execute(sql, chunk).fetchall()
+                    found.extend(cursor.execute(sql, chunk).fetchall())
                 except DAMAGE_ERRORS:
                     continue
-                found.update((k, v) for k, v in rows if isinstance(v, str))
-        return [found.get(i, "") for i in ids]
+        return found
 
     def all_library_abstracts(self) -> dict[str, str]:
         """Every paper's abstract by id, read in one pass (for building the index)."""
