@@ -4,6 +4,7 @@ A TOML file in the user config dir (`$PAPERSHELF_CONFIG` names another), e.g.
 
     theme = "gruvbox"
     view = "bookmarks"        # the view the app opens on: "all" or "bookmarks"
+    sort = "upvotes"          # the sort it opens with (`=` cycles them)
     detail = 45               # the abstract pane's share of a wide screen, in percent (25-60)
 
     [keys]                    # binding id = key(s): `papershelf keys` lists the ids
@@ -25,6 +26,8 @@ from pathlib import Path
 
 import platformdirs
 
+from papershelf.search.sort import SORTS
+
 CONFIG_ENV = "PAPERSHELF_CONFIG"
 VIEWS = ("all", "bookmarks")
 DETAIL_RANGE = (25, 60)
@@ -39,6 +42,7 @@ class Config:
     """Binding id -> comma-separated keys, for Textual's `App.set_keymap`."""
     theme: str | None = None
     view: str | None = None
+    sort: str | None = None
     detail: int | None = None
     problems: tuple[str, ...] = ()
     """One line per ignored part, naming the file and the setting."""
@@ -95,6 +99,10 @@ def _settings(path: Path, data: Mapping[str, object]) -> Config:
     if view is not None and view not in VIEWS:
         bad("view", f"expected one of {', '.join(VIEWS)}")
         view = None
+    sort = data.get("sort")
+    if sort is not None and sort not in SORTS:
+        bad("sort", f"expected one of {', '.join(SORTS)}")
+        sort = None
     detail = data.get("detail")
     low, high = DETAIL_RANGE
     if detail is not None and not (
@@ -102,12 +110,13 @@ def _settings(path: Path, data: Mapping[str, object]) -> Config:
     ):
         bad("detail", f"expected a whole number of percent from {low} to {high}")
         detail = None
-    for name in sorted(data.keys() - {"keys", "theme", "view", "detail"}):
+    for name in sorted(data.keys() - {"keys", "theme", "view", "sort", "detail"}):
         bad(name, "unknown setting")
     return Config(
         keys=keys,
         theme=theme if isinstance(theme, str) else None,
         view=view if isinstance(view, str) else None,
+        sort=sort if isinstance(sort, str) else None,
         detail=detail if isinstance(detail, int) else None,
         problems=tuple(problems),
         path=path,

@@ -78,3 +78,14 @@ async def test_the_configured_pane_width_is_the_start_until_the_keys_choose_one(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.main.panes.detail_width == 45, "what the keys chose is remembered"
+
+
+async def test_the_configured_sort_is_the_opening_order() -> None:
+    write_config('sort = "title"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        papers = app.main.paper_list
+        titles = [papers.papers[int(i)].title for i in papers.order]
+        assert titles == sorted(titles, key=str.casefold) or titles == sorted(titles)
+        assert "sort: title" in str(papers.border_title)

@@ -30,7 +30,7 @@ def test_no_file_is_the_defaults() -> None:
 
 def test_settings_are_read() -> None:
     path = write(
-        'theme = "gruvbox"\nview = "bookmarks"\ndetail = 45\n'
+        'theme = "gruvbox"\nview = "bookmarks"\nsort = "upvotes"\ndetail = 45\n'
         '[keys]\nbookmark = "x"\n"bookmark.state" = " s , S "\n'
     )
     config = load_config()
@@ -38,6 +38,7 @@ def test_settings_are_read() -> None:
         keys={"bookmark": "x", "bookmark.state": "s,S"},
         theme="gruvbox",
         view="bookmarks",
+        sort="upvotes",
         detail=45,
         path=path,
     )
@@ -56,6 +57,7 @@ def test_not_toml_is_ignored_whole_with_one_line() -> None:
     [
         ("view = 'everything'", "view"),
         ("detail = 95", "detail"),
+        ("sort = 'random'", "sort"),
         ("detail = true", "detail"),
         ("theme = 3", "theme"),
         ("keys = 'x'", "keys"),

@@ -64,6 +64,8 @@ class PapershelfApp(OrderedKeysApp[None]):
         self._session = Session.open(library_mode=not self.sources, store=self._store)
         if self.config.view:
             self._session.set_view(self.config.view)
+        if self.config.sort:
+            self._session.sort = self.config.sort
         return MainScreen(
             self._session,
             self.sources,
