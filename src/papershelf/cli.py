@@ -705,8 +705,10 @@ def _found_json(found: Sequence[Found]) -> str:
 
 
 def cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Exit 1 when the file has problems (each on stderr), so a script can check it."""
+    """Exit 1 when the file has problems (each on stderr), so a script can check it; that
+    includes what only the app can judge (binding ids, theme names), as the app reports it."""
     from papershelf.config import config_path, load_config
+    from papershelf.ui.app import bindings_for_keymap, theme_names
 
     path = config_path()
     if args.path:
@@ -715,9 +717,14 @@ def cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config = load_config(path)
     state = "found" if config.path else "none yet: the defaults are in force"
     out.write(f"{path} ({state})\n")
-    for problem in config.problems:
+    problems = list(config.problems)
+    for binding_id in sorted(config.keys.keys() - bindings_for_keymap().keys()):
+        problems.append(f"{config.path}: keys.{binding_id}: no such binding; ignored")
+    if config.theme and config.theme not in theme_names():
+        problems.append(f"{config.path}: theme: no theme {config.theme!r}; ignored")
+    for problem in problems:
         print(f"papershelf: warning: {problem}", file=err)
-    return 1 if config.problems else 0
+    return 1 if problems else 0
 
 
 def cmd_keys(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -864,9 +871,31 @@ class TerminalSafe(io.TextIOBase):
         self._stream.flush()
 
 
+def _filter_values_kept(argv: list[str]) -> list[str]:
+    """A filter may start with `-` (`-has:code`, `-graph`), which argparse takes for an option:
+    `list --query -x` becomes `--query=-x`, and `saved add NAME QUERY` gets a `--` before its
+    two words, so both read as the README writes them."""
+    if argv[:2] == ["saved", "add"] and len(argv) == 4 and not {"-h", "--help"} & set(argv):
+        return [*argv[:2], "--", *argv[2:]]
+    if argv[:1] != ["list"]:
+        return argv
+    glued: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word in ("-q", "--query"):
+            value = next(words, None)
+            if value is not None and value.startswith("-"):
+                glued.append(f"--query={value}")
+                continue
+            glued.extend([word] if value is None else [word, value])
+            continue
+        glued.append(word)
+    return glued
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the `papershelf` script; returns the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _filter_values_kept(list(sys.argv[1:] if argv is None else argv))
     out = cast(TextIO, TerminalSafe(out or sys.stdout))
     err = cast(TextIO, TerminalSafe(sys.stderr))
     app_parser, command_parser = build_parser()

@@ -110,3 +110,20 @@ def test_keys_lists_every_binding_with_the_config_applied(
     code, text = run("keys")
     assert "bookmark\tx\tBookmark or un-bookmark\n" in text
     assert capsys.readouterr().err == f"papershelf: warning: {path}: keys.nosuch: no such binding\n"
+
+
+def test_config_command_reports_what_the_app_would_ignore(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`papershelf config` checks the file: an unknown binding id or theme is a problem there
+    too, not only in the app's toast (README: "an unknown binding id ... one line")."""
+    path = write('theme = "nosuch-theme"\n[keys]\nnosuch = "z"\nbookmark = "x"\n')
+    code, text = run("config")
+    assert (code, text) == (1, f"{path} (found)\n")
+    assert capsys.readouterr().err == (
+        f"papershelf: warning: {path}: keys.nosuch: no such binding; ignored\n"
+        f"papershelf: warning: {path}: theme: no theme 'nosuch-theme'; ignored\n"
+    )
+    write('theme = "gruvbox"\n[keys]\nbookmark = "x"\n')
+    assert run("config")[0] == 0
+    assert capsys.readouterr().err == ""

@@ -84,3 +84,21 @@ def test_cli_saved_and_list_saved(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no saved search named 'nope'" in capsys.readouterr().err
     assert run("saved", "remove", "graphs") == (0, "Deleted saved search 'graphs'\n")
     assert run("saved") == (0, "")
+
+
+def test_a_filter_starting_with_a_dash_is_a_filter_not_an_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """README: `-word` and `-has:code` negate; as the whole --query or QUERY they start with
+    `-`, which argparse alone would read as an unknown option."""
+    code, without = run("list", "--query", "-has:code")
+    assert code == 0, capsys.readouterr().err
+    assert without == run("list", "--query=-has:code")[1]
+    assert run("list", "-q", "-has:code")[1] == without
+    with_code = run("list", "--query", "has:code")[1]
+    assert without and with_code
+    assert not set(without.splitlines()) & set(with_code.splitlines())
+    assert run("saved", "add", "no code", "-has:code") == (0, "Saved search 'no code'\n")
+    assert run("saved") == (0, "no code\t0 new\t-has:code\n")
+    assert run("list", "--saved", "no code")[1] == without
+    assert run("list", "--query", "-graph", "--format", "tsv", "--no-header")[0] == 0

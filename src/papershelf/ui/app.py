@@ -16,6 +16,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES
 
 from papershelf.config import Config, load_config
 from papershelf.search import SYNTAX as QUERY_SYNTAX
@@ -174,3 +175,8 @@ def bindings_for_keymap() -> dict[str, Binding]:
     return bindings_by_id(
         MainScreen.BINDINGS, PaperList.BINDINGS, DetailPane.BINDINGS, FilterInput.BINDINGS
     )
+
+
+def theme_names() -> frozenset[str]:
+    """The themes a config's `theme` may name: Textual's built-in ones, which the app offers."""
+    return frozenset(BUILTIN_THEMES)
