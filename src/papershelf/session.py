@@ -773,7 +773,8 @@ class Session:
         if self.store is None:
             raise UserError(self.store_error or "no bookmark store")
         if self.store.read_only:
-            raise UserError("the database is read-only")
+            # The store's reason names the file and why (damaged: run doctor; read-only).
+            raise UserError(self.store.read_only_reason or "the database is read-only")
         return self.store
 
     def _make(self, change: Change) -> Change:

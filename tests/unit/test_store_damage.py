@@ -262,6 +262,14 @@ def test_damaged_last_pages_are_noticed_before_import_writes(tmp_path: Path) -> 
     assert DAMAGED in one_line(listed, "warning")
     assert len(listed.stdout.splitlines()) > 1000  # what is readable is still listed
 
+    # A change refused on the opened, read-only file says why and what to run, not only
+    # "read-only" (the store opened, so this is the session's refusal, not the open's).
+    for command in (["bookmarks", "remove", BAD_ID], ["saved", "add", "x", "graph"]):
+        done = run_cli(*command)
+        assert done.returncode == 2, (command, done.stderr)
+        assert f"{path}: {DAMAGED}" in one_line(done, "error"), command
+    assert path.read_bytes() == before
+
     with Store(path) as store:
         assert store.read_only and store.read_only_reason is not None
         assert DAMAGED in store.read_only_reason
