@@ -554,3 +554,15 @@ async def test_keys_typed_while_loading_get_the_final_answer(tmp_path: Path) -> 
         assert list(app.main.paper_list.order) == list(expected)
         assert len(expected) == 429
         assert app.main.paper_list.border_title == "Papers 429/3000"
+
+
+async def test_help_rows_do_not_wrap_at_120_columns() -> None:
+    """A wrapped help row continues at the left edge, under the keys, so the two columns
+    (and the filter syntax's) read as one ragged block; at 120 columns every row fits."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        body = app.screen.query_one("#help-body", Static)
+        longest = max(len(line) for line in str(body.content).splitlines())
+        assert body.content_size.width >= longest, (body.content_size.width, longest)

@@ -189,7 +189,9 @@ class ExportDialog(Dialog[str | None]):
 class HelpScreen(Dialog[None]):
     """Every key of the main screen, its list and its detail pane, plus the filter syntax."""
 
-    DEFAULT_CSS = "HelpScreen #help-dialog { width: 80; height: 80%; }"
+    # Wide enough for the longest row and the filter syntax (94 columns) at 120 columns: a
+    # wrapped row would start its second line under the keys, not under its description.
+    DEFAULT_CSS = "HelpScreen #help-dialog { width: 104; height: 80%; }"
     AUTO_FOCUS = "#help-dialog"
     BINDINGS = [Binding("escape,q,question_mark", "cancel", "Close", id="help.close")]
 
