@@ -871,6 +871,15 @@ class TerminalSafe(io.TextIOBase):
         self._stream.flush()
 
 
+def _negation(value: str) -> bool:
+    """`-word` or `-key:value`, not a missing value followed by an option (`--format`, `-f`)."""
+    return value.startswith("-") and not value.startswith("--") and value not in _LIST_OPTIONS
+
+
+_LIST_OPTIONS = frozenset({"-h", "-q", "-s", "-f"})
+"""`list`'s short options: after `--query` they mean its value is missing."""
+
+
 def _filter_values_kept(argv: list[str]) -> list[str]:
     """A filter may start with `-` (`-has:code`, `-graph`), which argparse takes for an option:
     `list --query -x` becomes `--query=-x`, and `saved add NAME QUERY` gets a `--` before its
@@ -884,7 +893,7 @@ def _filter_values_kept(argv: list[str]) -> list[str]:
     for word in words:
         if word in ("-q", "--query"):
             value = next(words, None)
-            if value is not None and value.startswith("-"):
+            if value is not None and _negation(value):
                 glued.append(f"--query={value}")
                 continue
             glued.extend([word] if value is None else [word, value])

@@ -102,3 +102,10 @@ def test_a_filter_starting_with_a_dash_is_a_filter_not_an_option(
     assert run("saved") == (0, "no code\t0 new\t-has:code\n")
     assert run("list", "--saved", "no code")[1] == without
     assert run("list", "--query", "-graph", "--format", "tsv", "--no-header")[0] == 0
+
+
+def test_a_missing_query_value_is_still_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Only a negation is taken as the value: `--query --format json` lacks its query."""
+    for argv in (["--query", "--format", "json"], ["-q", "-f", "json"]):
+        assert run("list", *argv)[0] == 2
+        assert "argument -q/--query: expected one argument" in capsys.readouterr().err
