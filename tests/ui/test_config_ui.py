@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.ui.conftest import make_app, settle
+from papershelf.locations import sample_digest
+from papershelf.parser import parse_sources
+from papershelf.store import Store
+from tests.ui.conftest import SAMPLE_YEAR, make_app, settle
 
 
 def write_config(text: str) -> Path:
@@ -89,3 +92,21 @@ async def test_the_configured_sort_is_the_opening_order() -> None:
         titles = [papers.papers[int(i)].title for i in papers.order]
         assert titles == sorted(titles, key=str.casefold) or titles == sorted(titles)
         assert "sort: title" in str(papers.border_title)
+
+
+async def test_view_bookmarks_opens_on_the_reading_list() -> None:
+    """README: `view = "bookmarks"` opens on the reading list. It used to open on an empty
+    'No papers.' list titled 'Bookmarks 0/1', the abstract pane stuck on 'Loading…'."""
+    paper = parse_sources([sample_digest()], year=SAMPLE_YEAR).papers[2]
+    with Store() as store:
+        store.add(paper)
+    write_config('view = "bookmarks"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.session.view == "bookmarks"
+        assert [p.id for p in app.main.paper_list.papers] == [paper.id]
+        assert app.main.paper_list.current is not None
+        assert app.main.paper_list.current.id == paper.id
+        assert str(app.main.paper_list.border_title).startswith("Bookmarks 1/1")
+        assert paper.title in str(app.main.detail.query_one("#detail-body").render())

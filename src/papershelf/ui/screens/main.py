@@ -160,6 +160,8 @@ class MainScreen(Screen[None]):
         self.paper_list.loading = True
         self._update_title()
         self.load_papers()
+        if self.session.view != VIEW_ALL:  # the config's `view`: listed now, as its key would
+            self._switch_view(self.session.view)
 
     def _sync_marks(self) -> None:
         """Push the session's marks and bookmarks into the reactives the widgets bind to."""
