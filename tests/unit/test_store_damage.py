@@ -439,3 +439,11 @@ def test_a_failure_mid_import_keeps_the_batches_already_committed(
         with pytest.raises(UserError, match="20 of 50 papers were saved"):
             store.add_to_library([paper(n) for n in range(50)], "digest.txt")
         assert store.library_size() == 20
+
+
+def test_doctor_names_a_file_that_is_not_sqlite_once() -> None:
+    path = make_store()
+    path.write_bytes(b"hello, I am a text file\n" * 100)
+    done = run_cli("doctor")
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout == f"{path}: not an SQLite database at all; nothing can be read\n"

@@ -62,7 +62,8 @@ def _open(path: Path, *, writable_schema: bool = False) -> Iterator[sqlite3.Conn
     except OSError as exc:
         raise UserError(f"{path}: cannot read the database: {exc.strerror}") from exc
     if header != _SQLITE_MAGIC:
-        raise _NotSqlite(f"{path}: not an SQLite database at all; nothing can be read")
+        # Without the path: the doctor prints it before each problem.
+        raise _NotSqlite("not an SQLite database at all; nothing can be read")
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
     try:
         if writable_schema:
