@@ -344,7 +344,9 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UserError("--hidden lists the library's hidden papers: give no SOURCE with it")
     # The store is opened only when it is read: for the library, or for filters such as
     # is:bookmarked; `list FILE` alone never creates or touches the database.
-    session = _session(need_store=not args.sources or bool(query.filters))
+    session = _session(
+        need_store=not args.sources or bool(query.filters), marks=bool(query.filters)
+    )
     appearances = None
     try:
         papers = _list_papers(args, session, query, err)
@@ -409,15 +411,18 @@ def _warn_damage(store: Store | None, err: TextIO) -> None:
         print(f"papershelf: warning: {warning}", file=err)
 
 
-def _session(*, need_store: bool) -> Session:
-    """A session for one command: on the user's store when the command reads it."""
+def _session(*, need_store: bool, marks: bool = True) -> Session:
+    """A session for one command: on the user's store when the command reads it, with its
+    read and new marks and bookmarks unless `marks` is False (a listing whose filter asks
+    nothing of them need not read 100k new marks)."""
     from papershelf.session import Session
     from papershelf.store import Store
 
     store, error = Store.open_or_error() if need_store else (None, None)
     session = Session(store, error)
-    session.reload_marks()
-    session.reload_bookmarks()
+    if marks:
+        session.reload_marks()
+        session.reload_bookmarks()
     return session
 
 

@@ -64,9 +64,9 @@ class Segments:
     index_path: Path
     key: str
     base_key: str
-    base: list[ListedPaper]
+    base: Sequence[ListedPaper]
     base_where: IntArray
-    delta: list[ListedPaper]
+    delta: Sequence[ListedPaper]
     delta_where: IntArray
     rowids: list[int]
     """Of the papers of the whole list, in order (for saving it as the next base)."""
@@ -124,7 +124,9 @@ def open_segments(store: Store, key: str, index_path: Path) -> tuple[list[Paper]
     return papers, segments
 
 
-def _from_table(store: Store, base: list[ListedPaper], delta: list[ListedPaper]) -> IntArray | None:
+def _from_table(
+    store: Store, base: Sequence[ListedPaper], delta: Sequence[ListedPaper]
+) -> IntArray | None:
     """For each paper of the table's order, its place in base + delta (the delta's copy
     first); None when one is in neither (written by someone who kept no delta)."""
     in_delta = {p.id: len(base) + k for k, p in enumerate(delta)}

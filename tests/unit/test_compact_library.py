@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from papershelf import session as session_module
 from papershelf.cli import main
 from papershelf.links import paper_page
-from papershelf.model import ListedPaper, Paper, make_listed_paper, paper_id
+from papershelf.model import ListedPaper, Paper, listed_copy, paper_id
 from papershelf.search import parse_query
 from papershelf.search.rowcache import NO_DAY, load_rows, load_saved_rows, rows_path, save_rows
 from papershelf.session import FIRST_PAINT, Session, load_library
@@ -119,13 +119,14 @@ def test_damaged_saved_rows_fall_back_to_the_table(store: Store) -> None:
 
 
 def test_saved_rows_round_trip(tmp_path: Path) -> None:
-    papers = [
-        make_listed_paper(p.id, p.title, p.date, p.rank, p.code_url, p.arxiv_id) for p in PAPERS
-    ]
+    papers = [listed_copy(p) for p in PAPERS]
     path = tmp_path / "rows.npz"
     rowids = list(range(100, 100 + len(papers)))
     assert save_rows(path, "key", papers, rowids)
-    assert load_rows(path, "key") == papers
+    loaded = load_rows(path, "key")
+    assert loaded is not None and list(loaded) == papers
+    assert [_row(p) for p in loaded] == [_row(p) for p in PAPERS], "every listed field kept"
+    assert loaded[-1] is loaded[len(papers) - 1], "a row is made once"
     saved = load_saved_rows(path, "key")
     assert saved is not None and saved.rowids.tolist() == rowids
     assert saved.ranks.tolist() == [p.rank for p in papers]

@@ -13,9 +13,10 @@ import datetime as dt
 import json
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -145,13 +146,13 @@ class SavedRows:
     """Saved rows with the keys of the library order: day (`NO_DAY` when undated), rank and
     rowid, so rows of a base and a delta can be put in order without reading the table."""
 
-    papers: list[ListedPaper]
+    papers: Sequence[ListedPaper]
     days: npt.NDArray[np.int32]
     ranks: npt.NDArray[np.int64]
     rowids: npt.NDArray[np.int64]
 
 
-def load_rows(path: Path, key: str) -> list[ListedPaper] | None:
+def load_rows(path: Path, key: str) -> Sequence[ListedPaper] | None:
     """The rows saved at `path` for exactly `key`, or None if missing, stale or damaged."""
     saved = load_saved_rows(path, key)
     return None if saved is None else saved.papers
@@ -183,44 +184,102 @@ def load_saved_rows(path: Path, key: str) -> SavedRows | None:
             vote_list, published_list = votes.tolist(), published.tolist()
     except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
         return None
-    dates: dict[int, dt.date | None] = {NO_DAY: None}
-    papers: list[ListedPaper] = []
-    append = papers.append
+    papers = _Rows(
+        ids,
+        titles,
+        day_list,
+        rank_list,
+        codes,
+        arxiv,
+        projects,
+        authors,
+        vote_list,
+        published_list,
+    )
+    if not papers.days_fit():
+        return None
+    return SavedRows(papers, days, ranks, rowids)
 
-    def day_of(day: int) -> dt.date | None:
-        date = dates.get(day, _EPOCH)
-        if date is _EPOCH:
-            date = dates[day] = _EPOCH + dt.timedelta(days=day)
-        return date
 
-    try:
-        for paper_id, title, day, rank, code, arxiv_id, project, names, vote, pub in zip(
+class _Rows(Sequence[ListedPaper]):
+    """Saved rows as columns, each row made into a `ListedPaper` the first time it is asked
+    for: `list --query` on 100k papers then builds only its matches, and the app builds
+    them all as it walks the list (no slower than building them up front)."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        titles: list[str],
+        days: list[int],
+        ranks: list[int],
+        codes: list[str],
+        arxiv: list[str],
+        projects: list[str],
+        authors: list[str],
+        votes: list[int],
+        published: list[int],
+    ) -> None:
+        self._columns = (
             ids,
             titles,
-            day_list,
-            rank_list,
+            days,
+            ranks,
             codes,
             arxiv,
             projects,
             authors,
-            vote_list,
-            published_list,
-            strict=True,
-        ):
-            append(
-                make_listed_paper(
-                    paper_id,
-                    title,
-                    day_of(day),
-                    rank,
-                    code or None,
-                    arxiv_id or None,
-                    tuple(names.split(_NAME_SEP)) if names else (),
-                    None if vote == NO_VOTES else vote,
-                    day_of(pub),
-                    project or None,
-                )
-            )
-    except OverflowError:
-        return None
-    return SavedRows(papers, days, ranks, rowids)
+            votes,
+            published,
+        )
+        self._made: list[ListedPaper | None] = [None] * len(ids)
+        self._dates: dict[int, dt.date | None] = {NO_DAY: None}
+
+    def days_fit(self) -> bool:
+        """Whether every stored day is a real date (a damaged file can hold any number)."""
+        _, _, days, _, _, _, _, _, _, published = self._columns
+        try:
+            for day in {*days, *published}:
+                self._date(day)
+        except OverflowError:
+            return False
+        return True
+
+    def _date(self, day: int) -> dt.date | None:
+        date = self._dates.get(day, _EPOCH)
+        if date is _EPOCH:
+            date = self._dates[day] = _EPOCH + dt.timedelta(days=day)
+        return date
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, i: int) -> ListedPaper: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[ListedPaper]: ...
+    def __getitem__(self, i: int | slice) -> ListedPaper | Sequence[ListedPaper]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        made = self._made[i]
+        if made is None:
+            made = self._made[i] = self._make(i if i >= 0 else i + len(self))
+        return made
+
+    def __iter__(self) -> Iterator[ListedPaper]:
+        return (self[i] for i in range(len(self)))
+
+    def _make(self, i: int) -> ListedPaper:
+        ids, titles, days, ranks, codes, arxiv, projects, authors, votes, published = self._columns
+        names = authors[i]
+        return make_listed_paper(
+            ids[i],
+            titles[i],
+            self._date(days[i]),
+            ranks[i],
+            codes[i] or None,
+            arxiv[i] or None,
+            tuple(names.split(_NAME_SEP)) if names else (),
+            None if votes[i] == NO_VOTES else votes[i],
+            self._date(published[i]),
+            projects[i] or None,
+        )
