@@ -48,7 +48,7 @@ from papershelf.ui import browser, clipboard
 from papershelf.ui.background import in_daemon_thread
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, ExportDialog, NoteEditor, TagsEditor
-from papershelf.ui.filter import FilterInput
+from papershelf.ui.filter import FilterInput, placeholder
 from papershelf.ui.keys import MAIN_BINDINGS
 from papershelf.ui.messages import (
     FetchDone,
@@ -154,6 +154,7 @@ class MainScreen(Screen[None]):
         return self.query_one(FilterInput)
 
     def on_mount(self) -> None:
+        self.filter_input.placeholder = placeholder(self.session.key_of("filter"))
         self._apply_layout()
         self._sync_marks()
         self.detail.border_title = "Abstract"
@@ -427,7 +428,7 @@ class MainScreen(Screen[None]):
     def _switch_view(self, view: str) -> None:
         self.show_states = view == VIEW_BOOKMARKS
         self.paper_list.empty_message = (
-            "No bookmarks yet: press b on a paper to keep it."
+            f"No bookmarks yet: press {self.session.key_of('bookmark')} on a paper to keep it."
             if view == VIEW_BOOKMARKS
             else "No papers."
         )
@@ -463,7 +464,10 @@ class MainScreen(Screen[None]):
 
     def action_save_search(self) -> None:
         if self.session.query.blank:
-            self.notify("Type a filter first, then Ctrl+S saves it", severity="warning")
+            self.notify(
+                f"Type a filter first, then {self.session.key_of('search.save')} saves it",
+                severity="warning",
+            )
             return
 
         def save(name: str | None) -> None:
@@ -482,7 +486,10 @@ class MainScreen(Screen[None]):
             else:
                 self.apply_saved_search(name)
 
-        self.app.push_screen(SavedSearchMenu(self.session.saved_searches()), chosen)
+        self.app.push_screen(
+            SavedSearchMenu(self.session.saved_searches(), self.session.key_of("search.save")),
+            chosen,
+        )
 
     @work(thread=True, group="tell", exit_on_error=False, description="tell")
     def _tell(self, change: Callable[[], str], failed: str = "") -> None:
