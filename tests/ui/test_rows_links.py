@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Label
+from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
 from papershelf.fetch import Fetched, FetchRequest
@@ -289,6 +290,31 @@ async def test_footer_tab_names_the_other_view() -> None:
         await pilot.press("tab")
         await settle(pilot)
         assert app.session.view == "all"
+
+
+def footer_actions(app: PapershelfApp) -> dict[str, bool]:
+    """Each footer key's action: whether it is drawn whole on screen."""
+    width = app.size.width
+    return {
+        key.action: key.display and key.region.width > 0 and key.region.right <= width
+        for key in app.screen.query(FooterKey)
+    }
+
+
+async def test_the_footer_fits_80_columns_with_help_and_quit() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = footer_actions(app)
+        assert shown["app.help"] and shown["app.quit"], "Help and Quit are drawn whole"
+        assert shown["toggle_bookmark"] and shown["command_palette"]
+        assert not shown["copy"] and not shown["refresh"], "the optional keys step aside"
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, CopyMenu), "a hidden key still works"
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert all(footer_actions(pilot.app).values()), "wide: every footer key is shown"
 
 
 async def test_export_writes_the_reading_list_by_extension(tmp_path: Path) -> None:

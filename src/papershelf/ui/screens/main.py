@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, ProgressBar
+from textual.widgets import Input, Label, ProgressBar
 
 from papershelf import links
 from papershelf.errors import UserError
@@ -49,6 +49,7 @@ from papershelf.ui.background import in_daemon_thread
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, ExportDialog, NoteEditor, TagsEditor
 from papershelf.ui.filter import FilterInput, placeholder
+from papershelf.ui.footer import ShelfFooter
 from papershelf.ui.keys import MAIN_BINDINGS
 from papershelf.ui.messages import (
     FetchDone,
@@ -139,7 +140,7 @@ class MainScreen(Screen[None]):
                 MainScreen.show_states,
             )
             yield DetailPane(id="detail")
-        yield Footer()
+        yield ShelfFooter()
 
     @property
     def paper_list(self) -> PaperList:
