@@ -312,9 +312,10 @@ async def test_the_footer_fits_80_columns_with_help_and_quit() -> None:
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, CopyMenu), "a hidden key still works"
-    async with make_app().run_test(size=(120, 40)) as pilot:
+    wide = make_app()
+    async with wide.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert all(footer_actions(pilot.app).values()), "wide: every footer key is shown"
+        assert all(footer_actions(wide).values()), "wide: every footer key is shown"
 
 
 async def test_export_writes_the_reading_list_by_extension(tmp_path: Path) -> None:
