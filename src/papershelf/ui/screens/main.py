@@ -30,6 +30,7 @@ from papershelf.layout import DETAIL_WIDTHS, PaneLayout
 from papershelf.model import Bookmark, Paper
 from papershelf.search import FilterColumns, Query, QueryError, SearchIndex
 from papershelf.session import (
+    COPY_ITEMS,
     VIEW_ALL,
     VIEW_BOOKMARKS,
     VIEW_RECOMMENDED,
@@ -75,6 +76,15 @@ LINKS: dict[str, tuple[str, Callable[[Paper], str | None]]] = {
     "pdf": ("PDF", links.pdf_url),
 }
 """What `open_link` can open: its name in messages, and where it is for a paper."""
+
+
+def copied_name(choice: str) -> str:
+    """What a copy toast calls `choice`: the copy menu's label ('the BibTeX entry')."""
+    label = dict(COPY_ITEMS)[choice]
+    first, _, rest = label.partition(" ")
+    if first not in ("PDF", "Markdown", "BibTeX"):  # names keep their capitals
+        first = first.lower()
+    return f"the {first} {rest}".rstrip()
 
 
 class MainScreen(Screen[None]):
@@ -741,7 +751,7 @@ class MainScreen(Screen[None]):
             except UserError as exc:
                 self.notify(str(exc), severity="warning")
                 return
-            clipboard.copy(self.app, text, choice)
+            clipboard.copy(self.app, text, copied_name(choice))
 
         self.app.push_screen(CopyMenu(paper.title, copy_choices(paper)), copy)
 
