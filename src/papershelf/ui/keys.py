@@ -115,7 +115,9 @@ MAIN_BINDINGS: list[BindingType] = [
         "o",
         "open_link('paper')",
         "Open",
-        tooltip="Open the paper page (Hugging Face or arXiv; else its project page or a title search)",
+        tooltip=(
+            "Open the paper page (Hugging Face or arXiv; else its project page or a title search)"
+        ),
         id="open",
     ),
     Binding(
