@@ -11,6 +11,7 @@ from papershelf.parser import parse_sources
 from papershelf.store import Store
 from papershelf.ui.app import PapershelfApp
 from papershelf.ui.dialogs import HelpScreen
+from papershelf.ui.saved import SavedSearchMenu
 from tests.ui.conftest import SAMPLE_YEAR, make_app, settle
 
 
@@ -137,7 +138,12 @@ async def test_messages_name_the_keys_the_config_binds() -> None:
         )
         await pilot.press("ctrl+k")
         assert "Type a filter first, then Ctrl+K saves it" in toasts(app)
-        await pilot.press("tab")
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        assert isinstance(app.screen, SavedSearchMenu)
+        hints = [str(label.render()) for label in app.screen.query(".dialog--hint")]
+        assert "None yet: type a filter, then Ctrl+K names it · Esc close" in hints
+        await pilot.press("escape", "tab")
         await settle(pilot)
         assert app.main.paper_list.empty_message.startswith("No bookmarks yet: press x ")
         await pilot.press("question_mark")
