@@ -907,12 +907,29 @@ def _filter_values_kept(argv: list[str]) -> list[str]:
     return glued
 
 
+APP_VALUE_OPTIONS = frozenset({"--year"})
+"""The app's options that take the next word as their value."""
+
+
+def _command_first(argv: list[str]) -> list[str]:
+    """`papershelf --year 2024 list FILE` as `papershelf list --year 2024 FILE`: options given
+    before a command are the command's (else `list` would be read as a digest file's name).
+    A command that has no such option says so, naming it."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] not in ("-", "--"):
+        i += 2 if argv[i] in APP_VALUE_OPTIONS else 1
+    if 0 < i < len(argv) and argv[i] in COMMANDS:
+        return [argv[i], *argv[:i], *argv[i + 1 :]]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the `papershelf` script; returns the exit status."""
     argv = _filter_values_kept(list(sys.argv[1:] if argv is None else argv))
     out = cast(TextIO, TerminalSafe(out or sys.stdout))
     err = cast(TextIO, TerminalSafe(sys.stderr))
     app_parser, command_parser = build_parser()
+    argv = _command_first(argv)
     try:
         if argv and argv[0] in COMMANDS:
             args = command_parser.parse_args(argv)

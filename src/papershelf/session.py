@@ -73,6 +73,9 @@ VIEWS = (VIEW_ALL, VIEW_BOOKMARKS, VIEW_RECOMMENDED)
 FOUND_LIMIT = 20
 """Papers listed by the similar and recommended views."""
 
+DEFAULT_KEYS = {"bookmark": "b", "bookmark.undo": "u"}
+"""The keys the session's messages name, as shipped; the app passes the user's (`key_of`)."""
+
 SCAN_ALL_LIMIT = 20_000
 """Above this many papers, queries typed before the index is ready scan titles only."""
 
@@ -316,6 +319,11 @@ class Answer:
     """True for the title-only scan that stands in while a big list's index is built."""
 
 
+def default_key(binding_id: str) -> str:
+    """The shipped key of `binding_id` (the id itself if no message names it)."""
+    return DEFAULT_KEYS.get(binding_id, binding_id)
+
+
 class Session:
     """What one person is browsing and the rules for changing it.
 
@@ -374,6 +382,9 @@ class Session:
         self.sort_keys = SortKeys(())
         self.bookmark_sort_keys = SortKeys(())
         self._found_sort_keys = SortKeys(())
+        self.key_of: Callable[[str], str] = default_key
+        """The key a person presses for a binding id, as messages name it: a front end with
+        user keymaps replaces it, so no message tells them to press a key that does nothing."""
 
     @classmethod
     def open(cls, *, library_mode: bool, store: Store | None = None) -> Session:
@@ -831,10 +842,13 @@ class Session:
             self.written(change)
         return change.message
 
+    def _undo_hint(self) -> str:
+        return f"press {self.key_of('bookmark.undo')} to undo"
+
     def require_bookmark(self, paper: Paper) -> Bookmark:
         bookmark = self.bookmarks.get(paper.id)
         if bookmark is None:
-            raise UserError("Bookmark it first (b).")
+            raise UserError(f"Bookmark it first ({self.key_of('bookmark')}).")
         return bookmark
 
     def toggle_bookmark(self, paper: Paper) -> Change:
@@ -857,7 +871,7 @@ class Session:
         def remove(marks: Marks) -> None:
             marks.bookmarks.pop(paper.id, None)
 
-        message = f"Removed bookmark: {ellipsize(paper.title, 60)} — press u to undo"
+        message = f"Removed bookmark: {ellipsize(paper.title, 60)} — {self._undo_hint()}"
         return self._bookmark_change(
             paper, "removal", message, remove, lambda s: s.remove(paper.id)
         )
@@ -1029,7 +1043,9 @@ class Session:
         undo = Undo(paper, None, "hide", unhide)
         self.undo_stack.append(undo)
         del self.undo_stack[:-50]
-        message = f"Hidden: {ellipsize(paper.title, 60)} — press u to undo"
+        message = (
+            f"Hidden: {ellipsize(paper.title, 60)} — press {self.key_of('bookmark.undo')} to undo"
+        )
         write = partial(store.set_hidden, [paper.id], True)
         change = Change("hide", paper, message, no_change, write, pushed=undo)
         change.taken_back = not_hidden

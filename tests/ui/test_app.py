@@ -262,6 +262,8 @@ async def test_open_only_opens_web_links(monkeypatch: pytest.MonkeyPatch) -> Non
         await pilot.press("o")
         assert opened == [app.session.papers[0].hf_search_url]  # no arXiv id: a search
         assert opened[0].startswith("https://")
+        tooltip = app.main.active_bindings["o"].binding.tooltip
+        assert "project page or a title search" in tooltip, "the tooltip says so"
 
 
 async def test_copy_menu_falls_back_to_osc52(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -298,6 +300,10 @@ async def test_copy_uses_the_system_clipboard(monkeypatch: pytest.MonkeyPatch) -
         assert copied[-1].startswith("[LeMo")
         await pilot.press("y", "escape")
         assert len(copied) == 2
+        await pilot.press("y", "b")
+        toasts = [n.message for n in app._notifications]
+        assert "Copied the BibTeX entry to the clipboard." in toasts, "the menu's label"
+        assert "Copied the Markdown link to the clipboard." in toasts
 
 
 async def test_help_lists_every_binding() -> None:

@@ -9,6 +9,9 @@ from pathlib import Path
 from papershelf.locations import sample_digest
 from papershelf.parser import parse_sources
 from papershelf.store import Store
+from papershelf.ui.app import PapershelfApp
+from papershelf.ui.dialogs import HelpScreen
+from papershelf.ui.saved import SavedSearchMenu
 from tests.ui.conftest import SAMPLE_YEAR, make_app, settle
 
 
@@ -110,3 +113,43 @@ async def test_view_bookmarks_opens_on_the_reading_list() -> None:
         assert app.main.paper_list.current.id == paper.id
         assert str(app.main.paper_list.border_title).startswith("Bookmarks 1/1")
         assert paper.title in str(app.main.detail.query_one("#detail-body").render())
+
+
+REBOUND = '[keys]\nbookmark = "x"\n"bookmark.undo" = "U"\n"search.save" = "ctrl+k"\nfilter = "F"\n'
+
+
+def toasts(app: PapershelfApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_messages_name_the_keys_the_config_binds() -> None:
+    """A rebound key is the one every message, hint and help row tells the reader to press."""
+    write_config(REBOUND)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "(F to focus)" in app.main.filter_input.placeholder
+        await pilot.press("d")
+        assert "Bookmark it first (x)." in toasts(app)
+        await pilot.press("x", "d")
+        await settle(pilot)
+        assert any(
+            t.startswith("Removed bookmark:") and t.endswith("press U to undo") for t in toasts(app)
+        )
+        await pilot.press("ctrl+k")
+        assert "Type a filter first, then Ctrl+K saves it" in toasts(app)
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        assert isinstance(app.screen, SavedSearchMenu)
+        hints = [str(label.render()) for label in app.screen.query(".dialog--hint")]
+        assert "None yet: type a filter, then Ctrl+K names it · Esc close" in hints
+        await pilot.press("escape", "tab")
+        await settle(pilot)
+        assert app.main.paper_list.empty_message.startswith("No bookmarks yet: press x ")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        rows = dict(help_screen.sections[0][1])
+        assert rows["x"] == "Bookmark or un-bookmark" and "b" not in rows
+        assert rows["Ctrl+K"] == "Save the filter under a name"

@@ -7,7 +7,8 @@ import webbrowser
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Label
+from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
 from papershelf.fetch import Fetched, FetchRequest
@@ -291,6 +292,32 @@ async def test_footer_tab_names_the_other_view() -> None:
         assert app.session.view == "all"
 
 
+def footer_actions(app: PapershelfApp) -> dict[str, bool]:
+    """Each footer key's action: whether it is drawn whole on screen."""
+    width = app.size.width
+    return {
+        key.action: key.display and key.region.width > 0 and key.region.right <= width
+        for key in app.screen.query(FooterKey)
+    }
+
+
+async def test_the_footer_fits_80_columns_with_help_and_quit() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = footer_actions(app)
+        assert shown["app.help"] and shown["app.quit"], "Help and Quit are drawn whole"
+        assert shown["toggle_bookmark"] and shown["command_palette"]
+        assert not shown["copy"] and not shown["refresh"], "the optional keys step aside"
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, CopyMenu), "a hidden key still works"
+    wide = make_app()
+    async with wide.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert all(footer_actions(wide).values()), "wide: every footer key is shown"
+
+
 async def test_export_writes_the_reading_list_by_extension(tmp_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -308,6 +335,37 @@ async def test_export_writes_the_reading_list_by_extension(tmp_path: Path) -> No
         app.screen.query_one(Input).value = str(tmp_path / "list.txt")
         await pilot.press("enter")
         assert any("end the name in .bib, .md, .json or .csv" in m for m in messages(app))
+
+
+async def test_export_asks_before_replacing_a_file(tmp_path: Path) -> None:
+    """An existing file is kept on Enter (the dialog says it exists) and on Esc; a second
+    Enter replaces it."""
+    target = tmp_path / "list.md"
+    target.write_text("mine", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "e")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog, "the dialog stays open"
+        warning = dialog.query_one("#export-exists", Label)
+        assert warning.display and f"{target} exists" in str(warning.render())
+        assert target.read_text(encoding="utf-8") == "mine"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert target.read_text(encoding="utf-8") == "mine", "Esc keeps it"
+        await pilot.press("e")
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert target.read_text(encoding="utf-8") == "mine"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert target.read_text(encoding="utf-8").startswith("- [LeMo"), "replaced"
 
 
 async def test_toasts_sit_over_the_list_not_the_abstract() -> None:

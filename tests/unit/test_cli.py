@@ -223,3 +223,19 @@ def test_help_says_a_source_defaults_to_the_library_not_the_sample() -> None:
     assert "default: the bundled sample)" not in text
     for parser in _parsers():
         assert "trending-papers digest" not in parser.format_help()
+
+
+def test_options_before_the_command_are_the_commands() -> None:
+    """`papershelf --year 2024 list FILE` lists FILE, as `papershelf list --year 2024 FILE`."""
+    sample = str(sample_digest())
+    before = run("--year", "2025", "list", sample)
+    assert before == run("list", "--year", "2025", sample)
+    assert before[0] == 0 and before[1].startswith("2025-03-21    1  LeMo")
+    assert run("--year=2025", "list", sample) == before
+
+
+def test_an_option_the_command_lacks_is_one_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--year", "2025", "keys")[0] == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unrecognized arguments: --year 2025" in err
+    assert err.startswith("papershelf: error: ")

@@ -126,6 +126,15 @@ def test_bookmark_toggle_is_committed_and_undo_takes_it_back(session: Session) -
     assert session.pending == []
 
 
+def test_messages_name_the_keys_of_key_of(session: Session) -> None:
+    """A front end with user keys passes `key_of`; the session's messages name those keys."""
+    session.key_of = {"bookmark": "x", "bookmark.undo": "U"}.__getitem__
+    with pytest.raises(UserError, match=r"^Bookmark it first \(x\)\.$"):
+        session.cycle_state(PAPERS[0])
+    session.commit(session.toggle_bookmark(PAPERS[0]))
+    assert session.commit(session.remove_bookmark(PAPERS[0])).endswith("— press U to undo")
+
+
 def test_state_note_and_tags_need_a_bookmark_and_undo_any_change(session: Session) -> None:
     second = PAPERS[1]
     with pytest.raises(UserError, match="Bookmark it first"):

@@ -25,7 +25,13 @@ from papershelf.store import Store
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import HelpScreen
 from papershelf.ui.filter import FilterInput
-from papershelf.ui.keys import PALETTE_NAMES, binding_rows, bindings_by_id, key_label
+from papershelf.ui.keys import (
+    PALETTE_NAMES,
+    binding_rows,
+    bindings_by_id,
+    effective_keys,
+    key_label,
+)
 from papershelf.ui.ordered_keys import OrderedKeysApp
 from papershelf.ui.paper_list import PaperList
 from papershelf.ui.screens.main import READ_AFTER_S, MainScreen
@@ -63,6 +69,7 @@ class PapershelfApp(OrderedKeysApp[None]):
 
     def get_default_screen(self) -> MainScreen:
         self._session = Session.open(library_mode=not self.sources, store=self._store)
+        self._session.key_of = self.key_of
         if self.config.view:
             self._session.set_view(self.config.view)
         if self.config.sort:
@@ -89,7 +96,7 @@ class PapershelfApp(OrderedKeysApp[None]):
                 f"{config.path}: keys.{binding_id}: no such binding"
                 " (papershelf keys lists them); ignored"
             )
-        self.set_keymap({k: v for k, v in config.keys.items() if k in known})
+        self.set_keymap(self.keymap)
         if config.theme:
             if config.theme in self.available_themes:
                 self.theme = config.theme
@@ -99,6 +106,17 @@ class PapershelfApp(OrderedKeysApp[None]):
                 )
         if self._config_problems:
             self.notify("\n".join(self._config_problems), title="Config", severity="warning")
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        """The config's keys that rebind a binding (what `set_keymap` is given)."""
+        known = bindings_for_keymap()
+        return {k: v for k, v in self.config.keys.items() if k in known}
+
+    def key_of(self, binding_id: str) -> str:
+        """The key that runs `binding_id` now, as a message names it ('x', 'Ctrl+S')."""
+        binding = bindings_for_keymap()[binding_id]
+        return key_label(effective_keys(binding, self.keymap).split(",")[0])
 
     @property
     def session(self) -> Session:
@@ -128,10 +146,11 @@ class PapershelfApp(OrderedKeysApp[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_help(self) -> None:
+        keymap = self.keymap
         sections = [
-            ("Anywhere", binding_rows(MainScreen.BINDINGS)),
-            ("Paper list", binding_rows(PaperList.BINDINGS)),
-            ("Abstract pane", binding_rows(DetailPane.BINDINGS)),
+            ("Anywhere", binding_rows(MainScreen.BINDINGS, keymap)),
+            ("Paper list", binding_rows(PaperList.BINDINGS, keymap)),
+            ("Abstract pane", binding_rows(DetailPane.BINDINGS, keymap)),
             ("Filter bar", FILTER_KEYS),
         ]
         self.push_screen(HelpScreen(sections, QUERY_SYNTAX))
@@ -144,6 +163,7 @@ class PapershelfApp(OrderedKeysApp[None]):
         if not isinstance(screen, MainScreen):
             return
         seen: set[str] = set()
+        keymap = self.keymap
         for binding in MainScreen.BINDINGS:
             if not isinstance(binding, Binding) or binding.action in ("app.quit", *seen):
                 continue  # one entry per action: Tab and 2 both show the bookmarks
@@ -151,7 +171,10 @@ class PapershelfApp(OrderedKeysApp[None]):
             yield SystemCommand(
                 literal(PALETTE_NAMES.get(binding.id or "", binding.description)),
                 # The palette reads help as markup: `[/]` would be a closing tag.
-                literal(f"{binding.tooltip or binding.description}  [{key_label(binding.key)}]"),
+                literal(
+                    f"{binding.tooltip or binding.description}"
+                    f"  [{key_label(effective_keys(binding, keymap))}]"
+                ),
                 partial(screen.run_action, binding.action),
             )
         store = self.session.store

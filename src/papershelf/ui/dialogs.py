@@ -8,6 +8,7 @@ never markup) and Esc to cancel.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from textual.app import ComposeResult
@@ -167,23 +168,48 @@ class TagsEditor(Dialog[str | None]):
 class ExportDialog(Dialog[str | None]):
     """Ask where to export the reading list; Enter answers the path, Esc cancels."""
 
-    DEFAULT_CSS = "ExportDialog #export-path { margin: 1 0; }"
+    DEFAULT_CSS = """
+    ExportDialog #export-path { margin: 1 0; }
+    ExportDialog #export-exists { display: none; margin-bottom: 1; }
+    """
     AUTO_FOCUS = "#export-path"
     heading = "Export reading list"
 
     def __init__(self, default_path: str) -> None:
         super().__init__()
         self.default_path = default_path
+        self.confirmed: str | None = None
+        """The existing file the reader was warned about: Enter on it again replaces it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
             yield self.header()
             yield Input(self.default_path, id="export-path")
+            yield Label("", id="export-exists")
             yield self.hint(".bib BibTeX · .md Markdown · .json JSON · .csv CSV")
             yield self.hint("Enter export · Esc cancel")
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A new name asks again: the warning was about the old one."""
+        if event.value.strip() != self.confirmed:
+            self.confirmed = None
+            self.query_one("#export-exists", Label).display = False
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        """An existing file is replaced only on a second Enter, after saying so (Esc keeps it)."""
+        path = event.value.strip()
+        target = Path(path).expanduser()
+        if path and path != self.confirmed and target.exists() and not target.is_dir():
+            self.confirmed = path
+            warning = Content.styled(
+                f"{ellipsize(str(target), 200)} exists: Enter replaces it · Esc keeps it",
+                "bold $warning",
+            )
+            label = self.query_one("#export-exists", Label)
+            label.update(warning)
+            label.display = True
+            return
+        self.dismiss(path or None)
 
 
 class HelpScreen(Dialog[None]):

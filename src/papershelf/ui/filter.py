@@ -5,7 +5,13 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import Input
 
-PLACEHOLDER = "Filter: words (typos are fine), has:code, is:unread, tag:…  (/ to focus)"
+
+def placeholder(focus_key: str = "/") -> str:
+    """The empty bar's hint, naming the key that focuses it."""
+    return f"Filter: words (typos are fine), has:code, is:unread, tag:…  ({focus_key} to focus)"
+
+
+PLACEHOLDER = placeholder()
 
 
 class FilterInput(Input):

@@ -4,7 +4,7 @@ tables, so a key cannot be added without showing up in both."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from textual.binding import Binding, BindingType
 
@@ -43,16 +43,33 @@ PALETTE_NAMES = {
 
 
 def key_label(keys: str) -> str:
-    """'j,down' -> 'j ↓' as a person would write it."""
-    return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+    """'j,down' -> 'j ↓', 'ctrl+k' -> 'Ctrl+K', as a person would write it."""
+    return " ".join(_one_key(k.strip()) for k in keys.split(","))
 
 
-def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, what they do) per key; a key with a binding per view (Tab) gets one row."""
+def _one_key(key: str) -> str:
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    *modifiers, name = key.split("+")
+    name = KEY_NAMES.get(name, name.upper() if modifiers and len(name) == 1 else name)
+    return "+".join([*(m.capitalize() for m in modifiers), name])
+
+
+def effective_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
+    """The keys that run `binding` now: the user's keymap's, else its own."""
+    return keymap.get(binding.id or "", binding.key) if binding.id else binding.key
+
+
+def binding_rows(
+    bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(keys, what they do) per key, as `keymap` binds them; a key with a binding per view
+    (Tab) gets one row."""
     rows: dict[str, str] = {}
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description:
-            keys, what = key_label(binding.key), binding.tooltip or binding.description
+            keys = key_label(effective_keys(binding, keymap or {}))
+            what = binding.tooltip or binding.description
             rows[keys] = f"{rows[keys]} / {what}" if keys in rows else what
     return list(rows.items())
 
@@ -98,7 +115,9 @@ MAIN_BINDINGS: list[BindingType] = [
         "o",
         "open_link('paper')",
         "Open",
-        tooltip="Open the paper page (Hugging Face, else arXiv) in the browser",
+        tooltip=(
+            "Open the paper page (Hugging Face or arXiv; else its project page or a title search)"
+        ),
         id="open",
     ),
     Binding(
@@ -154,7 +173,7 @@ MAIN_BINDINGS: list[BindingType] = [
         "d",
         "remove_bookmark",
         "Remove",
-        tooltip="Remove the bookmark (u undoes)",
+        tooltip="Remove the bookmark (undoable)",
         show=False,
         id="bookmark.remove",
     ),
@@ -257,7 +276,7 @@ MAIN_BINDINGS: list[BindingType] = [
         "H",
         "hide_paper",
         "Hide paper",
-        tooltip="Hide the paper from the library's list (u undoes; papershelf list --hidden)",
+        tooltip="Hide the paper from the library's list (undoable; papershelf list --hidden)",
         show=False,
         id="library.hide",
     ),

@@ -44,9 +44,11 @@ class SavedSearchMenu(Dialog[tuple[str, str] | None]):
     ]
     heading = "Saved searches"
 
-    def __init__(self, searches: Sequence[SavedSearch]) -> None:
+    def __init__(self, searches: Sequence[SavedSearch], save_key: str = "Ctrl+S") -> None:
         super().__init__()
         self.searches = tuple(searches)
+        self.save_key = save_key
+        """The key that saves a filter, as the user bound it."""
 
     def compose(self) -> ComposeResult:
         width = max((len(s.name) for s in self.searches), default=0)
@@ -71,7 +73,9 @@ class SavedSearchMenu(Dialog[tuple[str, str] | None]):
             if self.searches:
                 yield self.hint("Enter filter by it · d delete · Esc close")
             else:
-                yield self.hint("None yet: type a filter, then Ctrl+S names it · Esc close")
+                yield self.hint(
+                    f"None yet: type a filter, then {self.save_key} names it · Esc close"
+                )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:

@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, ProgressBar
+from textual.widgets import Input, Label, ProgressBar
 
 from papershelf import links
 from papershelf.errors import UserError
@@ -30,6 +30,7 @@ from papershelf.layout import DETAIL_WIDTHS, PaneLayout
 from papershelf.model import Bookmark, Paper
 from papershelf.search import FilterColumns, Query, QueryError, SearchIndex
 from papershelf.session import (
+    COPY_ITEMS,
     VIEW_ALL,
     VIEW_BOOKMARKS,
     VIEW_RECOMMENDED,
@@ -48,7 +49,8 @@ from papershelf.ui import browser, clipboard
 from papershelf.ui.background import in_daemon_thread
 from papershelf.ui.detail import DetailPane
 from papershelf.ui.dialogs import CopyMenu, ExportDialog, NoteEditor, TagsEditor
-from papershelf.ui.filter import FilterInput
+from papershelf.ui.filter import FilterInput, placeholder
+from papershelf.ui.footer import ShelfFooter
 from papershelf.ui.keys import MAIN_BINDINGS
 from papershelf.ui.messages import (
     FetchDone,
@@ -74,6 +76,15 @@ LINKS: dict[str, tuple[str, Callable[[Paper], str | None]]] = {
     "pdf": ("PDF", links.pdf_url),
 }
 """What `open_link` can open: its name in messages, and where it is for a paper."""
+
+
+def copied_name(choice: str) -> str:
+    """What a copy toast calls `choice`: the copy menu's label ('the BibTeX entry')."""
+    label = dict(COPY_ITEMS)[choice]
+    first, _, rest = label.partition(" ")
+    if first not in ("PDF", "Markdown", "BibTeX"):  # names keep their capitals
+        first = first.lower()
+    return f"the {first} {rest}".rstrip()
 
 
 class MainScreen(Screen[None]):
@@ -139,7 +150,7 @@ class MainScreen(Screen[None]):
                 MainScreen.show_states,
             )
             yield DetailPane(id="detail")
-        yield Footer()
+        yield ShelfFooter()
 
     @property
     def paper_list(self) -> PaperList:
@@ -154,6 +165,7 @@ class MainScreen(Screen[None]):
         return self.query_one(FilterInput)
 
     def on_mount(self) -> None:
+        self.filter_input.placeholder = placeholder(self.session.key_of("filter"))
         self._apply_layout()
         self._sync_marks()
         self.detail.border_title = "Abstract"
@@ -427,7 +439,7 @@ class MainScreen(Screen[None]):
     def _switch_view(self, view: str) -> None:
         self.show_states = view == VIEW_BOOKMARKS
         self.paper_list.empty_message = (
-            "No bookmarks yet: press b on a paper to keep it."
+            f"No bookmarks yet: press {self.session.key_of('bookmark')} on a paper to keep it."
             if view == VIEW_BOOKMARKS
             else "No papers."
         )
@@ -463,7 +475,10 @@ class MainScreen(Screen[None]):
 
     def action_save_search(self) -> None:
         if self.session.query.blank:
-            self.notify("Type a filter first, then Ctrl+S saves it", severity="warning")
+            self.notify(
+                f"Type a filter first, then {self.session.key_of('search.save')} saves it",
+                severity="warning",
+            )
             return
 
         def save(name: str | None) -> None:
@@ -482,7 +497,10 @@ class MainScreen(Screen[None]):
             else:
                 self.apply_saved_search(name)
 
-        self.app.push_screen(SavedSearchMenu(self.session.saved_searches()), chosen)
+        self.app.push_screen(
+            SavedSearchMenu(self.session.saved_searches(), self.session.key_of("search.save")),
+            chosen,
+        )
 
     @work(thread=True, group="tell", exit_on_error=False, description="tell")
     def _tell(self, change: Callable[[], str], failed: str = "") -> None:
@@ -733,7 +751,7 @@ class MainScreen(Screen[None]):
             except UserError as exc:
                 self.notify(str(exc), severity="warning")
                 return
-            clipboard.copy(self.app, text, choice)
+            clipboard.copy(self.app, text, copied_name(choice))
 
         self.app.push_screen(CopyMenu(paper.title, copy_choices(paper)), copy)
 
