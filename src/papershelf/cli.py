@@ -391,7 +391,7 @@ def _list_papers(
         loaded = _load(args.sources, args.year, err)
     elif session.store is not None:
         # A query reads compact rows, ranks, then reads only its matches in full.
-        loaded = load_library(session.store, hidden=args.hidden, compact=not query.blank)
+        loaded = load_library(session.store, hidden=args.hidden, compact=not query.blank, lazy=True)
     else:
         print(f"papershelf: warning: {session.store_error}; showing the bundled sample", file=err)
         loaded = _load([], args.year, err)

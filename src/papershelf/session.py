@@ -154,11 +154,13 @@ def load_library(
     *,
     hidden: bool = False,
     compact: bool = True,
+    lazy: bool = False,
 ) -> Loaded:
     """The library, newest first, with the key of its saved index; hidden papers left out
     (with `hidden`, only they, and no index key).
 
-    A big library comes as compact `ListedPaper`s (unless not `compact`), from the rows
+    A big library comes as compact `ListedPaper`s (unless not `compact`; made only when
+    asked for with `lazy`), from the rows
     saved beside its index for this generation when there are some, else from the table;
     `Loaded.abstracts` reads their abstracts and `Session.full` their full copies. The
     generation stamp is read before the papers and the hidden set: a write in between makes
@@ -186,7 +188,13 @@ def load_library(
             if store.library_generation() == generation:
                 save_rows(rows_path(path), key, listed, rowids)
     papers: Sequence[Paper]
-    papers = _listed(library_papers(store), hidden_ids) if listed is None else listed
+    if listed is None:
+        papers = _listed(library_papers(store), hidden_ids)
+    else:
+        # Saved rows are made into papers as they are asked for: `lazy` (a one-shot query)
+        # keeps it so, to make only its matches; a browsing session walks them all, many
+        # times, and wants a plain list.
+        papers = listed if lazy else list(listed)
     if store.library_generation() != generation:  # seeded with the sample just now
         return Loaded(papers)
     abstracts = None if listed is None else _abstracts_from(store, listed)
