@@ -84,7 +84,7 @@ def test_any_short_header_lines_beside_a_date_line_never_make_a_paper(
     assert [(p.title, p.date, p.rank) for p in result.papers] == DATED
     # Only the lines right beside the date line are known furniture; a header line further
     # up (after a blank line) is a title with no abstract: skipped, with a warning.
-    far = above[:-1] if blank else []
+    far = [*above[:-1], *below[1:]] if blank else []
     expected = [f"title with no abstract, skipped: {line!r}" for line in far]
     assert [w.message for w in result.warnings] == expected
 
