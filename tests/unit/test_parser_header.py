@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from papershelf.cli import main
 from papershelf.errors import UserError
-from papershelf.parser import parse_sources, parse_text
+from papershelf.parser import blocks, parse_sources, parse_text
 
 REAL = Path(__file__).parents[1] / "fixtures" / "real"
 REFERENCE = dt.date(2025, 4, 1)
@@ -115,3 +115,25 @@ def test_list_shows_no_rank_for_rank_0(capsys: pytest.CaptureFixture[str]) -> No
     assert capsys.readouterr().out.startswith("2024-07-22    -  SciCode:")
     assert main(["list", "--format", "tsv", "--no-header", fixture]) == 0
     assert capsys.readouterr().out.split("\t")[1:3] == ["2024-07-22", "-"]
+
+
+@pytest.mark.parametrize("size", [1, 5, 40])
+@pytest.mark.parametrize("clean", [True, False])
+def test_a_header_over_the_date_line_is_found_across_block_seams(
+    size: int, clean: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The header paragraph waits for its abstract while the next block is read: the lines it
+    # had must still be there when it turns out to get none. `clean`: no control characters.
+    header = "Hugging Face\nDaily Papers\nMar 21\nby AK" if clean else "Daily\x07\nMar 21"
+    text = f"Intro\n\n{header}\n\n{TWO_PAPERS}"
+    monkeypatch.setattr(blocks, "_BLOCK_SIZE", size)
+    result = parse_sources(["-"], stdin=io.StringIO(text), year=2025)
+    assert [(p.title, p.date, p.rank) for p in result.papers] == DATED
+    assert [w.message for w in result.warnings] == ["title with no abstract, skipped: 'Intro'"]
+
+
+def test_a_header_at_the_end_of_the_input_is_dropped_quietly() -> None:
+    text = f"Mar 20\n\n{TWO_PAPERS}\nDaily Papers\nMar 21\n"
+    result = parse_text(text, reference_date=REFERENCE)
+    assert [p.title for p in result.papers] == ["Title One", "Title Two"]
+    assert result.warnings == []

@@ -66,6 +66,10 @@ _SENTENCE_BREAK = re.compile(r"[.!?](?<=\w\w[.!?])\s+[A-Z]")
 # Paragraphs up to this long may be chrome or a date line; longer ones skip those checks.
 _SHORT = max(DATE_MAX, 2 * _CHROME_MAX)
 
+# A first line that ends this soon may be a date line (blanks around it allowed). Wrapped titles
+# have long first lines, so this one bounded `find` is all they pay for the check.
+_DATE_LINE_END = DATE_MAX + 8
+
 # Paragraph kinds (see `_kind`).
 _TITLE, _ABSTRACT, _EITHER = "title", "abstract", "either"
 
@@ -141,6 +145,7 @@ class DigestReader:
         # right after one: such a title with no abstract is page furniture, not a lost paper.
         self._after_date = False
         self._fresh = False
+        self._title_raw = ""  # the waiting title's lines, once its block is gone
         self._parts: list[str] = []
         self._batch: list[Paper] = []
         self._block = ""
@@ -163,7 +168,7 @@ class DigestReader:
             self._parts,
         )
         after_date, fresh = self._after_date, self._fresh
-        rest = ""  # the lines after a date line inside a paragraph (see `_split_at_date`)
+        rest = ""  # the lines under a date line that opens a paragraph (see `_split_at_date`)
         pieces = SEPARATOR.split(block)
         record_gate = blocks.MAX_RECORD_BYTES >> 2  # shorter paragraphs cannot be too long
         unwrapped = False
@@ -171,12 +176,12 @@ class DigestReader:
             if clean:
                 paragraph = raw.strip()
                 if "\n" in paragraph or "\t" in paragraph:
-                    if len(paragraph) <= TITLE_MAX and "\n" in paragraph:
+                    if paragraph.find("\n", 0, _DATE_LINE_END) > 0:
                         paragraph, rest = _split_at_date(paragraph, reference, year)
                         rest = unwrap(rest) if rest else rest
                     paragraph = unwrap(paragraph)
                     unwrapped = True
-            elif len(raw) <= TITLE_MAX and "\n" in raw.strip():
+            elif raw.lstrip().find("\n", 0, _DATE_LINE_END) > 0:
                 paragraph, rest = _split_at_date(raw.strip(), reference, year)
                 paragraph = clean_paragraph(paragraph)
                 rest = clean_paragraph(rest) if rest else rest
@@ -235,11 +240,16 @@ class DigestReader:
                 parts.append(paragraph)  # the abstract, or more of it
                 continue
             else:
+                if not parts:  # rare: the title got no abstract; a header over a date line?
+                    is_date, day = self._date_line_in(title_at, pieces, clean)
+                    if is_date:  # page furniture, and its date opens the section
+                        date, rank, fresh, after_date = day, 0, True, True
                 rank += emit(title, title_at, parts, date, rank + 1, fresh)
             title, title_at, fresh, after_date = paragraph, index, after_date, False
             parts.clear()
         newlines = _line_breaks_in(block, pieces, clean and not unwrapped)
         if title is not None and title_at >= 0:  # its block is about to go
+            self._title_raw = pieces[title_at] if clean else clean_lines(pieces[title_at])
             title_at = -self._line_near_end(title_at, len(pieces), newlines)
         self._date, self._rank, self._title, self._title_at, self._parts = (
             date,
@@ -256,9 +266,10 @@ class DigestReader:
     def close(self) -> None:
         """The end of the input: the last paper is complete."""
         if self._title is not None:
-            self._emit(
-                self._title, self._title_at, self._parts, self._date, self._rank + 1, self._fresh
+            quiet = self._fresh or (
+                not self._parts and self._date_line_in(self._title_at, [], True)[0]
             )
+            self._emit(self._title, self._title_at, self._parts, self._date, self._rank + 1, quiet)
             self._title = None
         self._flush()
 
@@ -343,6 +354,24 @@ class DigestReader:
         )
         return 1
 
+    def _date_line_in(self, at: int, pieces: list[str], clean: bool) -> tuple[bool, dt.date | None]:
+        """Whether a line of the title paragraph `at` of `pieces` (or the title saved from an
+        earlier block, when `at` < 0) is a date line, and its day: then the paragraph was a
+        page header typed right above (or around) the date line, not a title."""
+        raw = self._title_raw if at < 0 else pieces[at] if clean else clean_lines(pieces[at])
+        if "\n" not in raw.strip():
+            return False, None
+        for line in raw.split("\n"):
+            line = line.strip()
+            if line and len(line) <= DATE_MAX:
+                is_date, day = date_of(line, self.reference, self.year)
+                if is_date:
+                    if day is None:
+                        self._warn(at, f"not a real day: {line!r}; papers after it are undated")
+                    self.not_chrome = True
+                    return True, day
+        return False, None
+
     def _own_arxiv_id(self, arxiv_id: str, title: str) -> str | None:
         """An arXiv id seen earlier with another title is a citation, not this paper's id."""
         owner = self.arxiv_titles.setdefault(arxiv_id, title)
@@ -399,16 +428,22 @@ class DigestReader:
 
 
 def _split_at_date(text: str, reference: dt.date, year: int | None) -> tuple[str, str]:
-    """A short paragraph of several lines, split at its first date line: (that line, the lines
-    after it); the lines before it are header furniture (no abstract can follow them). A
-    paragraph with no date line comes back whole, with nothing after it.
+    """A paragraph whose first line is a date line, split there: (the date line, the lines under
+    it, read as a paragraph of their own). Any other paragraph comes back whole, with "".
+
+    A date line further down is looked for only when the paragraph gets no abstract (see
+    `DigestReader._date_line_in`): that check would slow down every wrapped title.
     """
-    lines = text.split("\n")
-    for at, line in enumerate(lines):
-        line = line.strip()
-        if line and len(line) <= DATE_MAX and date_of(line, reference, year)[0]:
-            return line, "\n".join(lines[at + 1 :]).strip()
+    first, _, rest = text.partition("\n")
+    first = first.strip()
+    if len(first) <= DATE_MAX and date_of(first, reference, year)[0]:
+        return first, rest.strip()
     return text, ""
+
+
+def clean_lines(raw: str) -> str:
+    """`raw` with controls removed line by line, its line breaks kept (for `_date_line_in`)."""
+    return "\n".join(clean_paragraph(line) for line in raw.split("\n"))
 
 
 def _line_breaks_in(block: str, pieces: list[str], plain: bool) -> int:
