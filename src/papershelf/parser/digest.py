@@ -12,11 +12,12 @@ a title it is the abstract, else it is the next title.
 
 A paper is a title and its abstract: a title that gets none (another title, a date line or the
 end follows) is no paper. Right before or after a date line it is page furniture (a header such
-as "Daily Papers"), dropped quietly; anywhere else it is skipped with a warning. A header line
-typed directly above or below the date line, with no blank line between, is the same furniture:
-in a short paragraph holding a date line, the lines before it are dropped and the lines after
-it read as a paragraph of their own. Papers with no day (no date line above them) claim no rank
-of the day either: their rank is 0.
+as "Daily Papers"), dropped quietly; anywhere else it is skipped with a warning. Header lines
+typed directly above or below the date line, with no blank line between, are the same furniture:
+a paragraph that gets no abstract and has a date line among its lines is header and date, the
+date opening the section; a paragraph whose first line is a date line is that date, and the lines
+under it are read as a paragraph of their own. Papers with no day (no date line above them) claim
+no rank of the day either: their rank is 0.
 """
 
 from __future__ import annotations
