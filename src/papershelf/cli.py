@@ -368,7 +368,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not args.no_header:
             out.write("id\tdate\trank\ttitle\tcode_url\tarxiv_id\turls\n")
         for p in papers:
-            fields = [p.id, _date(p), str(p.rank), p.title, p.code_url or "", p.arxiv_id or ""]
+            fields = [p.id, _date(p), _rank(p), p.title, p.code_url or "", p.arxiv_id or ""]
             fields.append(" ".join(p.urls))
             out.write("\t".join(_one_line(f) for f in fields) + "\n")
     else:
@@ -378,7 +378,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for p in papers:
             page = paper_page(p)
             link = f"  <{page}>" if page else ""
-            out.write(f"{_date(p):<10}  {p.rank:>3}  {_one_line(render_math(p.title))}{link}\n")
+            out.write(f"{_date(p):<10}  {_rank(p):>3}  {_one_line(render_math(p.title))}{link}\n")
     return 0
 
 
@@ -612,6 +612,11 @@ def _record_delta(store: Store, written: list[list[str]], before: int) -> None:
 
 def _date(paper: Paper) -> str:
     return paper.date.isoformat() if paper.date else "-"
+
+
+def _rank(paper: Paper) -> str:
+    """Rank 0 is no rank of a day (an undated paper, a lone API paper): shown "-" like no date."""
+    return str(paper.rank) if paper.rank > 0 else "-"
 
 
 def cmd_bookmarks(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

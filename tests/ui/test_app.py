@@ -492,7 +492,10 @@ async def test_warnings_from_data_are_shown_as_plain_text(tmp_path: Path) -> Non
     """A digest's text reaches toasts verbatim: `[/]` used to crash the app at open, and
     `[@click=...]` turned into an action link."""
     digest = tmp_path / "hostile.txt"
-    lines = ["Trending Papers", "", "Mar 21", ""]
+    # A paper first: a title with no abstract right under the date line would be a page header,
+    # dropped without a warning.
+    abstract = "This abstract is long enough to count as one of a paper."
+    lines = ["Trending Papers", "", "Mar 21", "", "First paper title", "", abstract, ""]
     for title in HOSTILE:
         lines += [title, ""]
     lines += [

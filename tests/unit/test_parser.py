@@ -276,13 +276,13 @@ def test_a_date_that_is_no_real_day_warns_and_leaves_papers_undated() -> None:
     assert [(w.line, "Feb 30" in w.message) for w in result.warnings] == [(7, True)]
 
 
-def test_sections_restart_ranks_and_papers_before_any_date_are_undated() -> None:
+def test_sections_restart_ranks_and_papers_before_any_date_are_undated_and_unranked() -> None:
     text = digest(
         "Zero", ABSTRACT, "Mar 20", "One", ABSTRACT, "Two", ABSTRACT, "Mar 21", "Three", ABSTRACT
     )
     result = parse_text(text, reference_date=REFERENCE)
     assert [(p.title, p.date, p.rank) for p in result.papers] == [
-        ("Zero", None, 1),
+        ("Zero", None, 0),
         ("One", dt.date(2025, 3, 20), 1),
         ("Two", dt.date(2025, 3, 20), 2),
         ("Three", MAR_21, 1),
@@ -293,34 +293,32 @@ def test_sections_restart_ranks_and_papers_before_any_date_are_undated() -> None
 # Title / abstract pairing
 
 
-def test_title_without_abstract_is_kept_with_a_warning_naming_its_line() -> None:
-    text = digest("new", "Mar 21", "Lonely Title", "Mar 20", "Paired", ABSTRACT, "Last Title")
+def test_title_without_abstract_is_skipped_with_a_warning_naming_its_line() -> None:
+    text = digest(
+        "new", "Mar 21", "Paired", ABSTRACT, "Lonely Title", "Next", ABSTRACT, "Last Title"
+    )
     result = parse_text(text, source="d.txt", reference_date=REFERENCE)
-    assert [(p.title, p.abstract) for p in result.papers] == [
-        ("Lonely Title", ""),
-        ("Paired", ABSTRACT),
-        ("Last Title", ""),
+    assert [(p.title, p.abstract, p.rank) for p in result.papers] == [
+        ("Paired", ABSTRACT, 1),
+        ("Next", ABSTRACT, 2),  # the skipped title takes no rank
     ]
     assert [str(w) for w in result.warnings] == [
-        "d.txt:5: title with no abstract: 'Lonely Title'",
-        "d.txt:13: title with no abstract: 'Last Title'",
+        "d.txt:9: title with no abstract, skipped: 'Lonely Title'",
+        "d.txt:15: title with no abstract, skipped: 'Last Title'",
     ]
 
 
 def test_title_followed_by_another_title_has_no_abstract() -> None:
     result = parse_text(digest("First Title", "Second Title", ABSTRACT), source="x")
-    assert [(p.title, p.abstract) for p in result.papers] == [
-        ("First Title", ""),
-        ("Second Title", ABSTRACT),
-    ]
+    assert [(p.title, p.abstract) for p in result.papers] == [("Second Title", ABSTRACT)]
     assert [(w.line, w.message) for w in result.warnings] == [
-        (1, "title with no abstract: 'First Title'")
+        (1, "title with no abstract, skipped: 'First Title'")
     ]
 
 
 def test_title_followed_by_chrome_and_end_of_file_has_no_abstract() -> None:
     result = parse_text(digest("Paired", ABSTRACT, "Stray Title", "Subscribe"))
-    assert result.papers[-1].abstract == ""
+    assert [p.title for p in result.papers] == ["Paired"]
     assert [w.line for w in result.warnings] == [5]
 
 
@@ -342,10 +340,7 @@ def test_short_one_sentence_abstract_pairs_with_its_title() -> None:
 def test_short_unpunctuated_text_after_a_title_reads_as_the_next_title() -> None:
     # The heuristic's bet: a missing abstract is likelier than an abstract with no full stop.
     result = parse_text(digest("A Title", "Looks Like a Title", ABSTRACT))
-    assert [(p.title, p.abstract) for p in result.papers] == [
-        ("A Title", ""),
-        ("Looks Like a Title", ABSTRACT),
-    ]
+    assert [(p.title, p.abstract) for p in result.papers] == [("Looks Like a Title", ABSTRACT)]
     assert len(result.warnings) == 1
 
 

@@ -308,7 +308,7 @@ def _result(cards: list[_Card], source: str) -> ParseResult:
             title=title,
             abstract=abstract,
             date=card.date,
-            rank=ranks[card.date],
+            rank=ranks[card.date] if card.date is not None else 0,  # no day, no rank of it
             urls=urls,
             code_url=card.repo or first_repo(urls),
             arxiv_id=card.arxiv_id,

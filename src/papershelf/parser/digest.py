@@ -8,8 +8,16 @@ Pairing. A paragraph that can only be a title (short, no link, no closing full s
 paper. One that can only be an abstract (long, a link, or several sentences ending in a full
 stop) belongs to the paper being read, as its abstract or a further paragraph of it; with no
 title before it, it is skipped with a warning. Anything in between goes by position: right after
-a title it is the abstract, else it is the next title. A title that gets no abstract (another
-title, a date line or the end follows) is kept with an empty abstract and a warning.
+a title it is the abstract, else it is the next title.
+
+A paper is a title and its abstract: a title that gets none (another title, a date line or the
+end follows) is no paper. Right before or after a date line it is page furniture (a header such
+as "Daily Papers"), dropped quietly; anywhere else it is skipped with a warning. Header lines
+typed directly above or below the date line, with no blank line between, are the same furniture:
+a paragraph that gets no abstract and has a date line among its lines is header and date, the
+date opening the section; a paragraph whose first line is a date line is that date, and the lines
+under it are read as a paragraph of their own. Papers with no day (no date line above them) claim
+no rank of the day either: their rank is 0.
 """
 
 from __future__ import annotations
@@ -58,6 +66,10 @@ _SENTENCE_BREAK = re.compile(r"[.!?](?<=\w\w[.!?])\s+[A-Z]")
 
 # Paragraphs up to this long may be chrome or a date line; longer ones skip those checks.
 _SHORT = max(DATE_MAX, 2 * _CHROME_MAX)
+
+# A first line that ends this soon may be a date line (blanks around it allowed). Wrapped titles
+# have long first lines, so this one bounded `find` is all they pay for the check.
+_DATE_LINE_END = DATE_MAX + 8
 
 # Paragraph kinds (see `_kind`).
 _TITLE, _ABSTRACT, _EITHER = "title", "abstract", "either"
@@ -127,9 +139,14 @@ class DigestReader:
         # (a paragraph index in this block, or minus its line once its block is done), and its
         # abstract paragraphs (one list, emptied for each paper rather than made anew).
         self._date: dt.date | None = None
-        self._rank = 0
+        self._rank = 0  # papers made in this section so far
         self._title: str | None = None
         self._title_at = 0
+        # Whether the last paragraph read was a date line, and whether the waiting title came
+        # right after one: such a title with no abstract is page furniture, not a lost paper.
+        self._after_date = False
+        self._fresh = False
+        self._title_raw = ""  # the waiting title's lines, once its block is gone
         self._parts: list[str] = []
         self._batch: list[Paper] = []
         self._block = ""
@@ -151,6 +168,8 @@ class DigestReader:
             self._title_at,
             self._parts,
         )
+        after_date, fresh = self._after_date, self._fresh
+        rest = ""  # the lines under a date line that opens a paragraph (see `_split_at_date`)
         pieces = SEPARATOR.split(block)
         record_gate = blocks.MAX_RECORD_BYTES >> 2  # shorter paragraphs cannot be too long
         unwrapped = False
@@ -158,8 +177,15 @@ class DigestReader:
             if clean:
                 paragraph = raw.strip()
                 if "\n" in paragraph or "\t" in paragraph:
+                    if paragraph.find("\n", 0, _DATE_LINE_END) > 0:
+                        paragraph, rest = _split_at_date(paragraph, reference, year)
+                        rest = unwrap(rest) if rest else rest
                     paragraph = unwrap(paragraph)
                     unwrapped = True
+            elif raw.lstrip().find("\n", 0, _DATE_LINE_END) > 0:
+                paragraph, rest = _split_at_date(raw.strip(), reference, year)
+                paragraph = clean_paragraph(paragraph)
+                rest = clean_paragraph(rest) if rest else rest
             else:
                 paragraph = clean_paragraph(raw)
                 if not paragraph and raw and not raw.isspace():
@@ -173,6 +199,7 @@ class DigestReader:
                     paragraph = decode_latex(paragraph)
                 if title is None:
                     warn(index, f"text with no title, skipped: {_excerpt(paragraph)}")
+                    after_date = False
                 else:
                     parts.append(paragraph)
                 continue
@@ -187,15 +214,18 @@ class DigestReader:
                     is_date, day = date_of(paragraph, reference, year)
                     if is_date:
                         self.not_chrome = True
-                        if title is not None:
-                            emit(title, title_at, parts, date, rank)
+                        if title is not None:  # a title right before a date line: quiet
+                            emit(title, title_at, parts, date, rank + 1, True)
                             title = None
                         if day is None:
                             warn(
                                 index, f"not a real day: {paragraph!r}; papers after it are undated"
                             )
-                        date, rank = day, 0
-                        continue
+                        date, rank, after_date = day, 0, True
+                        if not rest:
+                            continue
+                        paragraph, rest = rest, ""  # read on as the paragraph after the date
+
             if "\\" in paragraph:
                 paragraph = decode_latex(paragraph)
             if "." in paragraph or ":" in paragraph or "?" in paragraph or "!" in paragraph:
@@ -205,17 +235,22 @@ class DigestReader:
             if title is None:
                 if kind is _ABSTRACT:
                     warn(index, f"text with no title, skipped: {_excerpt(paragraph)}")
+                    after_date = False
                     continue
             elif kind is _ABSTRACT or (kind is _EITHER and not parts):
                 parts.append(paragraph)  # the abstract, or more of it
                 continue
             else:
-                emit(title, title_at, parts, date, rank)
-            title, title_at = paragraph, index
+                if not parts:  # rare: the title got no abstract; a header over a date line?
+                    is_date, day = self._date_line_in(title_at, pieces, clean)
+                    if is_date:  # page furniture, and its date opens the section
+                        date, rank, fresh, after_date = day, 0, True, True
+                rank += emit(title, title_at, parts, date, rank + 1, fresh)
+            title, title_at, fresh, after_date = paragraph, index, after_date, False
             parts.clear()
-            rank += 1
         newlines = _line_breaks_in(block, pieces, clean and not unwrapped)
         if title is not None and title_at >= 0:  # its block is about to go
+            self._title_raw = pieces[title_at] if clean else clean_lines(pieces[title_at])
             title_at = -self._line_near_end(title_at, len(pieces), newlines)
         self._date, self._rank, self._title, self._title_at, self._parts = (
             date,
@@ -224,6 +259,7 @@ class DigestReader:
             title_at,
             parts,
         )
+        self._after_date, self._fresh = after_date, fresh
         self.lines += newlines
         self._block = ""
         self._flush()
@@ -231,7 +267,10 @@ class DigestReader:
     def close(self) -> None:
         """The end of the input: the last paper is complete."""
         if self._title is not None:
-            self._emit(self._title, self._title_at, self._parts, self._date, self._rank)
+            quiet = self._fresh or (
+                not self._parts and self._date_line_in(self._title_at, [], True)[0]
+            )
+            self._emit(self._title, self._title_at, self._parts, self._date, self._rank + 1, quiet)
             self._title = None
         self._flush()
 
@@ -262,13 +301,27 @@ class DigestReader:
             batch, self._batch = self._batch, []
             self.deliver(batch)
 
-    def _emit(self, title: str, at: int, parts: list[str], date: dt.date | None, rank: int) -> None:
-        """Turn a title and its abstract paragraphs into a `Paper`."""
+    def _emit(
+        self,
+        title: str,
+        at: int,
+        parts: list[str],
+        date: dt.date | None,
+        rank: int,
+        furniture: bool,
+    ) -> int:
+        """Turn a title and its abstract paragraphs into a `Paper`; how many papers: 1 or 0.
+
+        A title with no abstract is no paper: `furniture` (next to a date line) says it is page
+        furniture, dropped without a word, else a warning says it was skipped.
+        """
+        if not parts:
+            if not furniture:
+                self._warn(at, f"title with no abstract, skipped: {_excerpt(title)}")
+            return 0
         if "  " in title:
             title = tidy_title(title)
         abstract = parts[0] if len(parts) == 1 else "\n\n".join(parts)
-        if not abstract:
-            self._warn(at, f"title with no abstract: {_excerpt(title)}")
         urls: tuple[str, ...] = ()
         code_url: str | None = None
         arxiv_id: str | None = None
@@ -288,7 +341,7 @@ class DigestReader:
                 title,
                 abstract,
                 date,
-                rank,
+                rank if date is not None else 0,
                 urls,
                 code_url,
                 arxiv_id,
@@ -300,6 +353,25 @@ class DigestReader:
                 None,
             )
         )
+        return 1
+
+    def _date_line_in(self, at: int, pieces: list[str], clean: bool) -> tuple[bool, dt.date | None]:
+        """Whether a line of the title paragraph `at` of `pieces` (or the title saved from an
+        earlier block, when `at` < 0) is a date line, and its day: then the paragraph was a
+        page header typed right above (or around) the date line, not a title."""
+        raw = self._title_raw if at < 0 else pieces[at] if clean else clean_lines(pieces[at])
+        if "\n" not in raw.strip():
+            return False, None
+        for line in raw.split("\n"):
+            line = line.strip()
+            if line and len(line) <= DATE_MAX:
+                is_date, day = date_of(line, self.reference, self.year)
+                if is_date:
+                    if day is None:
+                        self._warn(at, f"not a real day: {line!r}; papers after it are undated")
+                    self.not_chrome = True
+                    return True, day
+        return False, None
 
     def _own_arxiv_id(self, arxiv_id: str, title: str) -> str | None:
         """An arXiv id seen earlier with another title is a citation, not this paper's id."""
@@ -354,6 +426,25 @@ class DigestReader:
         self._cursor = (index, pos, lines)
         first = NONBLANK.search(block, pos)
         return lines + block.count("\n", pos, first.start() if first else pos) + 1
+
+
+def _split_at_date(text: str, reference: dt.date, year: int | None) -> tuple[str, str]:
+    """A paragraph whose first line is a date line, split there: (the date line, the lines under
+    it, read as a paragraph of their own). Any other paragraph comes back whole, with "".
+
+    A date line further down is looked for only when the paragraph gets no abstract (see
+    `DigestReader._date_line_in`): that check would slow down every wrapped title.
+    """
+    first, _, rest = text.partition("\n")
+    first = first.strip()
+    if len(first) <= DATE_MAX and date_of(first, reference, year)[0]:
+        return first, rest.strip()
+    return text, ""
+
+
+def clean_lines(raw: str) -> str:
+    """`raw` with controls removed line by line, its line breaks kept (for `_date_line_in`)."""
+    return "\n".join(clean_paragraph(line) for line in raw.split("\n"))
 
 
 def _line_breaks_in(block: str, pieces: list[str], plain: bool) -> int:

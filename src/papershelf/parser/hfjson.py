@@ -156,7 +156,7 @@ def _json_paper(item: dict[str, Any], *, rank: int, source: str) -> Paper | None
         title=title,
         abstract=abstract,
         date=listed,
-        rank=rank,
+        rank=rank if listed is not None else 0,  # a paper listed on no day has no rank in one
         urls=urls,
         code_url=_json_repo(pick("githubRepo")) or first_repo(urls),
         arxiv_id=arxiv_id,

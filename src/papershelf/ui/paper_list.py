@@ -364,7 +364,7 @@ class PaperList(ScrollView, can_focus=True):
             if self._multi_day and paper.date is not None and not self._groups:
                 number = paper.date.strftime("%b %d")
             else:
-                number = str(paper.rank).rjust(self._rank_width)
+                number = (str(paper.rank) if paper.rank else "").rjust(self._rank_width)  # 0: none
             prefix = Content.assemble(new, star, code, " ", (number, muted), " ")
         # A row never needs more than ROW_TITLE characters (a 10 MB title must not cost 10 MB
         # per row), and shows the math readable: the form read is the one highlighted.
