@@ -23,6 +23,7 @@ from papershelf.model import Paper, paper_id
 from papershelf.parser.dates import DATE_MAX, date_of
 from papershelf.parser.furniture import (
     card_date_text,
+    is_author_count,
     is_comment_link,
     is_furniture,
     is_profile_link,
@@ -45,6 +46,9 @@ _MD_PAPER_LINK = re.compile(r"\]\(\s*https?://huggingface\.co/(?:login\?next=%2F
 _URL_LINE = re.compile(r"^[ \t]*https?://huggingface\.co/\S*[ \t]*$", re.MULTILINE)
 _REF_LINK = re.compile(r"\]\[\d+\]")
 _CARD_HEADING = re.compile(r"^[ \t]*#{3,6}[ \t]+\S", re.MULTILINE)
+# A card's author count on a line of its own: what a plain browser copy of the daily page
+# (titles, no abstracts, no links) has under every title.
+_AUTHOR_LINE = re.compile(r"^[ \t]*[-*+•·]?[ \t]*\d[\d,]*[ \t]+authors?[ \t]*\r?$", re.I | re.M)
 _BARE_URL = re.compile(r"https?://\S+")
 _HEADER_URL = re.compile(
     r"^[ \t]*(?:[-*][ \t]*)?\**(?:source[ _]?)?url(?: source)?\**:?\**:?[ \t]*<?(https?://\S+?)>?$",
@@ -67,7 +71,7 @@ def looks_like_capture(head: str) -> bool:
 
     Markup that the plain layout never has, twice (one card's heading and its link will do):
     links to paper pages, paper addresses on lines of their own, numbered link references,
-    card headings.
+    card headings, "N authors" lines.
     """
     head = head[:SNIFF_CHARS]
     signs = (
@@ -75,6 +79,7 @@ def looks_like_capture(head: str) -> bool:
         + len(_URL_LINE.findall(head))
         + len(_CARD_HEADING.findall(head))
         + len(_REF_LINK.findall(head)) // 2
+        + len(_AUTHOR_LINE.findall(head))
     )
     return signs >= 2
 
@@ -88,6 +93,8 @@ class _Card:
     abstract: list[str] = field(default_factory=list)
     upvotes: int | None = None
     repo: str | None = None
+    counted: bool = False
+    """Known as a card by the "N authors" line under its title (a plain copy of the page)."""
 
 
 def parse_capture(
@@ -193,14 +200,18 @@ def _cards(
         kind = kinds[index]
         if kind == _BLANK:
             continue
+        counted = False  # a title known by the "N authors" line under it (plain copies)
         if kind == _PROSE and level == 0 and len(line.text) <= 300:
             named = _next_id(lines, kinds, index)
             if named is not None and (card is None or named != card.arxiv_id):
                 kind = _TITLE
+            elif _next_is_author_count(lines, kinds, index):
+                kind, counted = _TITLE, True
         if kind == _TITLE:
             ids = _ids(line) or ([] if level else [_next_id(lines, kinds, index) or ""])
             card = _Card(line.text, line.number, listing, ids[0] if ids and ids[0] else None)
-            card.upvotes, pending_vote = pending_vote, None
+            card.upvotes, pending_vote = (None, None) if counted else (pending_vote, None)
+            card.counted = counted
             cards.append(card)
             open_slot = True
             continue
@@ -228,7 +239,11 @@ def _cards(
             open_slot = False
         _note_votes(line, ids, votes)
         shown = vote_count(line.text) if kind == _OTHER and not ids else None
-        if shown is not None:
+        if shown is not None and card is not None and card.counted:
+            # A plain card shows its votes under its own title (after the card date).
+            if card.upvotes is None and not line.text.strip().startswith("-"):
+                card.upvotes = shown
+        elif shown is not None:
             pending_vote = _count_owner(lines, kinds, index, shown, votes, pending_vote)
         if card is not None and card.repo is None:
             card.repo = next((r for r in map(_repo_of, line.links) if r), None)
@@ -236,6 +251,14 @@ def _cards(
         if each.arxiv_id in votes:
             each.upvotes = votes[each.arxiv_id]
     return cards
+
+
+def _next_is_author_count(lines: list[Line], kinds: list[int], at: int) -> bool:
+    """Whether the next line with text is a card's "N authors" line."""
+    for index in range(at + 1, min(at + 4, len(lines))):
+        if kinds[index] != _BLANK:
+            return is_author_count(lines[index].text)
+    return False
 
 
 def _count_owner(

@@ -43,6 +43,11 @@ def is_furniture(text: str) -> bool:
     )
 
 
+def is_author_count(text: str) -> bool:
+    """A card's "N authors" line (`25 authors`, `· 8 authors`)."""
+    return len(text) <= 80 and _AUTHORS.fullmatch(text) is not None
+
+
 def vote_count(text: str) -> int | None:
     """The number a vote line shows (`1.09k` is 1090), None for `-` or no number."""
     match = _VOTE.fullmatch(text.strip())
