@@ -56,7 +56,7 @@ from papershelf.search.similar import recommend, similar
 from papershelf.search.sort import DAY_SORTS, DEFAULT_SORT, TEXT_SORT, SortKeys, next_sort
 from papershelf.store import Store, clock
 from papershelf.text import ellipsize
-from papershelf.urls import referenced_arxiv_id
+from papershelf.urls import paper_id_candidates, referenced_arxiv_id
 from papershelf.writes import Change, Marks, Undo, no_change
 
 if TYPE_CHECKING:
@@ -227,15 +227,24 @@ class SavedSearch:
 
 
 def find_paper(papers: Sequence[Paper], ref: str) -> int | None:
-    """The position of the paper `ref` names: its id, else its arXiv id (bare, versioned, or in
-    an arXiv or Hugging Face URL)."""
-    for i, paper in enumerate(papers):
-        if paper.id == ref:
-            return i
-    arxiv_id = referenced_arxiv_id(ref)
-    if arxiv_id is None:
-        return None
-    return next((i for i, p in enumerate(papers) if p.arxiv_id == arxiv_id), None)
+    """The position of the paper `ref` names (`urls.paper_id_candidates`: its id, an arXiv id
+    bare, versioned or in an arXiv or Hugging Face URL), else of a paper carrying that arXiv id."""
+    return _resolver(papers)(ref)
+
+
+def _resolver(papers: Sequence[Paper]) -> Callable[[str], int | None]:
+    """A lookup of references among `papers` (tables built once for many references)."""
+    position = {p.id: i for i, p in reversed(list(enumerate(papers)))}
+    by_arxiv = {p.arxiv_id: i for i, p in reversed(list(enumerate(papers))) if p.arxiv_id}
+
+    def resolve(ref: str) -> int | None:
+        for candidate in paper_id_candidates(ref):
+            if candidate in position:
+                return position[candidate]
+        arxiv_id = referenced_arxiv_id(ref)
+        return by_arxiv.get(arxiv_id) if arxiv_id is not None else None
+
+    return resolve
 
 
 def _listed(papers: list[Paper], hidden: AbstractSet[str]) -> list[Paper]:
@@ -931,13 +940,11 @@ class Session:
         may also be written as the filter takes it: `2511.20107`, `2511.20107v2`, an arXiv
         abs/pdf URL or a `huggingface.co/papers/` URL (`urls.referenced_arxiv_id`)."""
         by_id = {p.id: p for p in candidates}
-        by_arxiv_id = {p.arxiv_id: p.id for p in reversed(candidates) if p.arxiv_id}
+        find = _resolver(candidates)
 
         def resolve(given: str) -> str:
-            if given in by_id:
-                return given
-            reference = referenced_arxiv_id(given)
-            return by_arxiv_id.get(reference, given) if reference is not None else given
+            found = find(given)
+            return candidates[found].id if found is not None else given
 
         wanted = {given: resolve(given) for given in ids}
         missing = [given for given, paper_id in wanted.items() if paper_id not in by_id]

@@ -94,3 +94,16 @@ def arxiv_year(arxiv_id: str) -> int | None:
     if match is None or "/" in match[1]:
         return None
     return 2000 + int(arxiv_id[:2])
+
+
+def paper_id_candidates(token: str) -> list[str]:
+    """The paper ids `token` may mean, the one rule for every command and key that names a
+    paper: itself (`arxiv:2403.12345`, `title:...`), and for a reference (`referenced_arxiv_id`:
+    a bare arXiv id, an arXiv or Hugging Face paper URL) or a versioned `arxiv:` id, its
+    `arxiv:` id."""
+    token = token.strip()
+    found = [token]
+    arxiv = referenced_arxiv_id(token) or normalize_arxiv_id(token.lower().removeprefix("arxiv:"))
+    if arxiv is not None and f"arxiv:{arxiv}" != token:
+        found.append(f"arxiv:{arxiv}")
+    return found

@@ -14,7 +14,7 @@ import pytest
 from papershelf.cli import main
 from papershelf.model import Paper, paper_id
 from papershelf.store import Store
-from papershelf.store.removal import id_candidates
+from papershelf.urls import paper_id_candidates as id_candidates
 
 MON, TUE, WED = dt.date(2025, 3, 17), dt.date(2025, 3, 18), dt.date(2025, 3, 19)
 

@@ -20,19 +20,7 @@ from papershelf.store import clock
 from papershelf.store.connection import Database
 from papershelf.store.library import _BUMP_GENERATION, _GENERATION, _SQL_CHUNK
 from papershelf.store.marks import marked_ids
-from papershelf.urls import normalize_arxiv_id, referenced_arxiv_id
-
-
-def id_candidates(token: str) -> list[str]:
-    """The library ids `token` may mean: itself (`arxiv:2403.12345`, `title:...`), and for a
-    reference (`urls.referenced_arxiv_id`: a bare arXiv id, an arXiv or Hugging Face paper
-    URL) or a versioned `arxiv:` id, its `arxiv:` id: the forms `bookmarks add` takes."""
-    token = token.strip()
-    found = [token]
-    arxiv = referenced_arxiv_id(token) or normalize_arxiv_id(token.lower().removeprefix("arxiv:"))
-    if arxiv is not None:
-        found.append(f"arxiv:{arxiv}")
-    return found
+from papershelf.urls import paper_id_candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +39,16 @@ class Removal(Database):
     def resolve_library_ids(
         self, tokens: Sequence[str], *, hidden: bool | None = None
     ) -> list[str]:
-        """The library ids of `tokens` (see `id_candidates`), all or none: a token naming no
-        paper of the library is an error naming every such token. `hidden` narrows to hidden
-        (True) or listed (False) papers."""
+        """The library ids of `tokens` (see `urls.paper_id_candidates`), all or none: a token
+        naming no paper of the library is an error naming every such token. `hidden` narrows
+        to hidden (True) or listed (False) papers."""
         with self._transaction(write=False) as db:
             found: list[str] = []
             missing: list[str] = []
             for token in tokens:
-                match = next((c for c in id_candidates(token) if self._holds(db, c, hidden)), None)
+                match = next(
+                    (c for c in paper_id_candidates(token) if self._holds(db, c, hidden)), None
+                )
                 if match is None:
                     missing.append(token)
                 elif match not in found:
