@@ -9,9 +9,7 @@ Textual, so every rule is tested without a screen (harlequin's `query.py` is the
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -24,13 +22,19 @@ from papershelf import export, links
 from papershelf.errors import UserError
 from papershelf.layout import PaneLayout
 from papershelf.library_index import (
-    Segments,
     drop_delta,
-    open_segments,
     record_delta,
     segmented_index,
 )
-from papershelf.locations import sample_digest
+from papershelf.loading import (
+    COMPACT_MIN,
+    FIRST_PAINT,
+    SCAN_ALL_LIMIT,
+    Loaded,
+    _abstracts_from,
+    load,
+    load_library,
+)
 from papershelf.model import (
     STATES,
     Bookmark,
@@ -49,9 +53,8 @@ from papershelf.search import (
     parse_query,
     run_query,
 )
-from papershelf.search.cache import cache_key, library_key, load_or_build
-from papershelf.search.index import TextSource
-from papershelf.search.rowcache import load_rows, rows_path, save_rows
+from papershelf.search.cache import load_or_build
+from papershelf.search.rowcache import rows_path, save_rows
 from papershelf.search.similar import recommend, similar
 from papershelf.search.sort import DAY_SORTS, DEFAULT_SORT, TEXT_SORT, SortKeys, next_sort
 from papershelf.store import Store, clock
@@ -60,7 +63,7 @@ from papershelf.urls import paper_id_candidates, referenced_arxiv_id
 from papershelf.writes import Change, Marks, Undo, no_change
 
 if TYPE_CHECKING:
-    from papershelf.parser import ParseWarning  # the parser is imported only to parse
+    pass  # the parser is imported only to parse
 
 IntArray = npt.NDArray[np.int64]
 
@@ -76,9 +79,6 @@ FOUND_LIMIT = 20
 DEFAULT_KEYS = {"bookmark": "b", "bookmark.undo": "u"}
 """The keys the session's messages name, as shipped; the app passes the user's (`key_of`)."""
 
-SCAN_ALL_LIMIT = 20_000
-"""Above this many papers, queries typed before the index is ready scan titles only."""
-
 COPY_ITEMS: tuple[tuple[str, str], ...] = (
     ("title", "Title"),
     ("link", "Paper link"),
@@ -88,124 +88,6 @@ COPY_ITEMS: tuple[tuple[str, str], ...] = (
     ("bibtex", "BibTeX entry"),
 )
 """(choice, label) of everything `y` can copy, in menu order; the app adds a key to each."""
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """Papers read from the sources (or the library) and what was odd about them."""
-
-    papers: Sequence[Paper]
-    warnings: Sequence[ParseWarning] = ()
-    index_key: str | None = None
-    """What a saved index of exactly these papers is filed under (None: not worth saving)."""
-    index_path: Path | None = None
-    """Where that index lives, when it has a fixed place (the library's)."""
-    abstracts: TextSource | None = None
-    """Reads the abstracts of `papers` by position when they are compact `ListedPaper`s."""
-    segments: Segments | None = None
-    """The library's saved base and delta, when `papers` were put together from them."""
-
-
-def load(
-    sources: Sequence[str | Path],
-    *,
-    store: Store | None,
-    year: int | None = None,
-    stdin_text: str | None = None,
-    on_first_batch: Callable[[list[Paper]], object] | None = None,
-) -> Loaded:
-    """The papers to browse: `sources` when given, else the library, else the sample.
-
-    `on_first_batch` gets the first papers (of a big digest while the rest is read, of the
-    library's newest days before the rest is decoded), so a screen can paint them at once.
-    Raises `UserError` for unreadable sources. Slow for big inputs: call it from a worker.
-    """
-    from papershelf.parser import parse_sources
-
-    if not sources and store is not None:
-        return load_library(store, on_first_batch)
-    stdin = io.StringIO(stdin_text) if stdin_text is not None else None
-    sent = False
-
-    def first_batch(batch: Sequence[Paper]) -> None:
-        nonlocal sent
-        if on_first_batch is not None and not sent and batch:
-            sent = True
-            on_first_batch(list(batch))
-
-    result = parse_sources(
-        list(sources) or [sample_digest()], year=year, stdin=stdin, on_batch=first_batch
-    )
-    return Loaded(result.papers, result.warnings, cache_key(list(sources)) if sources else None)
-
-
-FIRST_PAINT = 500
-"""Papers of the library decoded first, so the newest days paint before the rest is read."""
-
-
-COMPACT_MIN = SCAN_ALL_LIMIT
-"""Libraries bigger than this load as compact `ListedPaper`s (the scan that stands in for
-the index reads titles only at that size, so no abstract is needed before the index)."""
-
-
-def load_library(
-    store: Store,
-    on_first_batch: Callable[[list[Paper]], object] | None = None,
-    *,
-    hidden: bool = False,
-    compact: bool = True,
-    lazy: bool = False,
-) -> Loaded:
-    """The library, newest first, with the key of its saved index; hidden papers left out
-    (with `hidden`, only they, and no index key).
-
-    A big library comes as compact `ListedPaper`s (unless not `compact`; made only when
-    asked for with `lazy`), from the rows
-    saved beside its index for this generation when there are some, else from the table;
-    `Loaded.abstracts` reads their abstracts and `Session.full` their full copies. The
-    generation stamp is read before the papers and the hidden set: a write in between makes
-    the key older than the papers, so the saved index is rebuilt next time rather than
-    trusted wrongly.
-    """
-    from papershelf.store import library_papers
-
-    size = store.library_size()
-    if on_first_batch is not None and not hidden and size > FIRST_PAINT:
-        on_first_batch(_listed(store.library(limit=FIRST_PAINT), store.hidden_ids()))
-    generation = store.library_generation()
-    hidden_ids = store.hidden_ids()
-    if hidden:
-        return Loaded([p for p in library_papers(store) if p.id in hidden_ids])
-    key, path = library_key(store.path, generation)
-    listed: Sequence[Paper] | None = None
-    segments = None
-    if compact and size > COMPACT_MIN:  # the compact rows leave hidden papers out already
-        listed = load_rows(rows_path(path), key)
-        if listed is None and (opened := open_segments(store, key, path)) is not None:
-            listed, segments = opened
-        if listed is None and (read := store.listed_papers()) is not None:
-            listed, rowids = read
-            if store.library_generation() == generation:
-                save_rows(rows_path(path), key, listed, rowids)
-    papers: Sequence[Paper]
-    if listed is None:
-        papers = _listed(library_papers(store), hidden_ids)
-    else:
-        # Saved rows are made into papers as they are asked for: `lazy` (a one-shot query)
-        # keeps it so, to make only its matches; a browsing session walks them all, many
-        # times, and wants a plain list.
-        papers = listed if lazy else list(listed)
-    if store.library_generation() != generation:  # seeded with the sample just now
-        return Loaded(papers)
-    abstracts = None if listed is None else _abstracts_from(store, listed)
-    return Loaded(papers, index_key=key, index_path=path, abstracts=abstracts, segments=segments)
-
-
-def _abstracts_from(store: Store, papers: Sequence[Paper]) -> TextSource:
-    def abstracts(positions: Sequence[int]) -> list[str]:
-        return store.library_abstracts([papers[i].id for i in positions])
-
-    return abstracts
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,11 +127,6 @@ def _resolver(papers: Sequence[Paper]) -> Callable[[str], int | None]:
         return by_arxiv.get(arxiv_id) if arxiv_id is not None else None
 
     return resolve
-
-
-def _listed(papers: list[Paper], hidden: AbstractSet[str]) -> list[Paper]:
-    """`papers` without the hidden ones (the list itself when none is hidden)."""
-    return [p for p in papers if p.id not in hidden] if hidden else papers
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -1165,7 +1042,10 @@ class Session:
 
 
 __all__ = [
+    "COMPACT_MIN",
     "COPY_ITEMS",
+    "FIRST_PAINT",
+    "SCAN_ALL_LIMIT",
     "VIEWS",
     "VIEW_ALL",
     "VIEW_BOOKMARKS",
@@ -1178,6 +1058,7 @@ __all__ = [
     "copy_choices",
     "copy_text",
     "load",
+    "load_library",
     "next_day_row",
     "next_state",
     "previous_day_row",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from papershelf import session as session_module
+from papershelf import loading as session_module
 from papershelf.model import ListedPaper
 from papershelf.store import Store
 from papershelf.ui.app import PapershelfApp

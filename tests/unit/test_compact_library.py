@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papershelf import session as session_module
+from papershelf import loading as session_module
 from papershelf.cli import main
 from papershelf.links import paper_page
 from papershelf.model import ListedPaper, Paper, listed_copy, paper_id

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.unit.test_compact_library import PAPERS, WORDS, _paper, _row
 
 from papershelf import library_index
-from papershelf import session as session_module
+from papershelf import loading as session_module
 from papershelf.library_index import delta_paths, record_delta
 from papershelf.model import Paper, paper_id
 from papershelf.search import SearchIndex, cache, parse_query
