@@ -428,6 +428,7 @@ def _session(*, need_store: bool, marks: bool = True) -> Session:
 
 def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from papershelf.fetch import FetchRequest, Progress, fetch_list, parse_day
+    from papershelf.library_index import add_and_index
     from papershelf.store import Store
 
     request = FetchRequest(
@@ -459,9 +460,7 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"no papers in the {fetched.name}: nothing to add\n")
         return 0
     with Store() as store:  # every page arrived: one transaction
-        before = store.library_generation()
-        seen, new = store.add_to_library(fetched.papers, fetched.label)
-        _record_delta(store, [[p.id for p in fetched.papers]], before)
+        seen, new = add_and_index(store, fetched.papers, fetched.label)
     out.write(f"fetched {seen} papers ({fetched.name}), {new} new in your library\n")
     return 0
 

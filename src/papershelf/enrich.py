@@ -10,7 +10,8 @@ read with `PaperInfo(**item)`; hub-docs api.md: "Search the daily papers by keyw
 The search is fuzzy, so a result is taken only when its normalised title is ours exactly: its
 title id (`model.paper_id`, the normalisation the library's one-identity merge keys on) equals
 our paper's id, and exactly one arXiv id answers to it. The match then goes through that merge
-(`Library.add_to_library`, which adopts the title entry): the arXiv id wins, the API's fields
+(`Library.add_to_library` through `library_index.add_and_index`, which keeps the saved index
+current; the merge adopts the title entry): the arXiv id wins, the API's fields
 (authors, upvotes, summary, AI summary, ...) fill the entry, and its days, read mark, new mark
 and bookmark carry over, the bookmark's snapshot gaining the fetched fields. The paper keeps
 the day, rank and source it was listed under, so no listing is invented.
@@ -28,10 +29,11 @@ from typing import TYPE_CHECKING
 
 from papershelf.errors import UserError
 from papershelf.fetch import DEFAULT_TIMEOUT_S, check_seconds, search_papers
+from papershelf.library_index import add_and_index
 from papershelf.model import Paper, paper_id
 
 if TYPE_CHECKING:
-    from papershelf.store.library import Library
+    from papershelf.store import Store
 
 __all__ = [
     "DEFAULT_DEADLINE_S",
@@ -102,7 +104,7 @@ def candidates(papers: Iterable[Paper]) -> list[Paper]:
 
 
 def enrich(
-    store: Library,
+    store: Store,
     papers: Sequence[Paper],
     *,
     limit: int = DEFAULT_LIMIT,
@@ -143,7 +145,7 @@ def enrich(
             merged = replace(
                 matches[0], date=paper.date, rank=paper.rank, source=_source(store, paper)
             )
-            store.add_to_library([merged], merged.source)
+            add_and_index(store, [merged], merged.source)  # the saved index follows
             result.matched.append(merged)
         if progress is not None:
             progress(EnrichStep(result.asked, result.total, len(result.matched)))
@@ -157,7 +159,7 @@ def exact_matches(paper: Paper, found: Sequence[Paper]) -> list[Paper]:
     return list(same.values())
 
 
-def _source(store: Library, paper: Paper) -> str:
+def _source(store: Store, paper: Paper) -> str:
     """The source the paper was listed under on its day: the merged copy records the same
     listing, which the appearance table already holds, so no listing is added."""
     for day, source in store.appearances(paper.id):

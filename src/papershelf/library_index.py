@@ -158,6 +158,16 @@ def segmented_index(
     return SegmentedIndex(papers, [(base, segments.base_where), (delta, segments.delta_where)])
 
 
+def add_and_index(store: Store, papers: Sequence[Paper], label: str) -> tuple[int, int]:
+    """`store.add_to_library(papers, label)` and the delta for what it wrote: how a writer of a
+    few papers (a fetch, the app's refresh, an enrich match) keeps the saved index current, so
+    the next open rebuilds nothing. Returns (seen, new) as `add_to_library` does."""
+    before = store.library_generation()
+    counts = store.add_to_library(papers, label)
+    record_delta(store, [[p.id for p in papers]], before)
+    return counts
+
+
 def record_delta(store: Store, written: Sequence[Sequence[str]], before: int) -> bool:
     """After `store.add_to_library` wrote papers over the library at generation `before`
     (`written`: the ids given to each call, in order): extend the delta so the next open needs

@@ -22,8 +22,8 @@ from papershelf import export, links
 from papershelf.errors import UserError
 from papershelf.layout import PaneLayout
 from papershelf.library_index import (
+    add_and_index,
     drop_delta,
-    record_delta,
     segmented_index,
 )
 from papershelf.loading import (
@@ -1034,9 +1034,7 @@ class Session:
         fetched = fetch_list(FetchRequest(), progress=report)
         if cancelled():
             raise UserError("the fetch was cancelled; nothing was stored")
-        before = store.library_generation()
-        seen, new = store.add_to_library(fetched.papers, fetched.label)
-        record_delta(store, [[p.id for p in fetched.papers]], before)
+        seen, new = add_and_index(store, fetched.papers, fetched.label)
         self.new_ids = frozenset(store.new_ids())  # the papers just added are new at once
         return seen, new, load_library(store) if self.library_mode else None
 

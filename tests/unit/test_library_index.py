@@ -15,7 +15,7 @@ from tests.unit.test_compact_library import PAPERS, WORDS, _paper, _row
 
 from papershelf import library_index
 from papershelf import loading as session_module
-from papershelf.library_index import delta_paths, record_delta
+from papershelf.library_index import add_and_index, delta_paths, record_delta
 from papershelf.model import Paper, paper_id
 from papershelf.search import SearchIndex, cache, parse_query
 from papershelf.search.segments import SegmentedIndex
@@ -215,3 +215,23 @@ def test_similar_papers_come_from_every_segment(store: Store) -> None:
     fresh = load_library(store, compact=False)
     _, expected = session.similar_to(fresh, new.id, 5)
     assert found and {f.paper.id for f in found} & {f.paper.id for f in expected}
+
+
+def test_a_title_entry_taken_over_by_its_arxiv_paper_keeps_the_delta(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `enrich` writes (one paper adopting its title entry) goes through the delta too."""
+    known_by_title = PAPERS[3]
+    assert known_by_title.arxiv_id is None
+    found = dataclasses.replace(
+        known_by_title,
+        id=paper_id(known_by_title.title, "2501.00003"),
+        arxiv_id="2501.00003",
+    )
+    assert add_and_index(store, [found], "enrich") == (1, 0)
+    built = _count_builds(monkeypatch)
+    loaded, index = _open_and_index(store)
+    assert built == [], "base and delta loaded, nothing built"
+    ids = [p.id for p in loaded.papers]
+    assert found.id in ids and known_by_title.id not in ids
+    assert _answers(loaded, index, "2501.00003") == [found.id]
